@@ -1,0 +1,9 @@
+/**
+ * migration-penalties: simulator, theory and display for "Load Balancing with Migration Penalties"
+ * (Farias, Moallemi, Prabhakar). Notebooks import this barrel: `import * as mp from "migration-penalties"`.
+ */
+export * from "./model/parameterError";
+export * from "./model/policy";
+export * from "./model/system";
+export * from "./model/shortestSample";
+export * from "./statistics/confidenceInterval";
