@@ -7,3 +7,4 @@ export * from "./model/policy";
 export * from "./model/system";
 export * from "./model/shortestSample";
 export * from "./statistics/confidenceInterval";
+export * from "./theory/stabilityIndex";
