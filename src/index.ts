@@ -8,3 +8,5 @@ export * from "./model/system";
 export * from "./model/shortestSample";
 export * from "./statistics/confidenceInterval";
 export * from "./theory/stabilityIndex";
+export * from "./display";
+export * from "./report";

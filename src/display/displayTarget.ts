@@ -1,0 +1,36 @@
+import { ParameterError } from "../model/parameterError";
+import { tslabKernelApi } from "./tslabKernel";
+
+/**
+ * Where `showTable`, `showFigure` and `progressReporter` send their output:
+ * - "notebook": inline in the executing tslab notebook cell (HTML through tslab's display);
+ * - "script": a plain Node process: tables and progress as text on the terminal, figures to
+ *   nodeplotlib's `plot()` (which serves the chart to a local browser);
+ * - "none": nothing is shown (batch jobs, tests).
+ */
+export type DisplayTarget = "notebook" | "script" | "none";
+
+const targets: readonly DisplayTarget[] = ["notebook", "script", "none"];
+
+/**
+ * Decides the display target: the environment variable MP_DISPLAY when set ("notebook", "script" or
+ * "none"), otherwise "notebook" inside a tslab kernel (see `tslabKernelApi`) and "script" elsewhere.
+ * Cost O(1).
+ *
+ * @param env the environment to read MP_DISPLAY from; default `process.env`
+ * @returns the target
+ * @throws ParameterError when MP_DISPLAY is set to anything else
+ * @example
+ * displayTarget({ MP_DISPLAY: "none" }) // => "none"
+ * displayTarget({})                     // => "script" (outside a tslab kernel)
+ */
+export function displayTarget(env: Readonly<Record<string, string | undefined>> = process.env): DisplayTarget {
+  const forced = env["MP_DISPLAY"];
+  if (forced !== undefined && forced !== "") {
+    if (!(targets as readonly string[]).includes(forced)) {
+      throw new ParameterError("MP_DISPLAY", forced, 'one of "notebook", "script", "none" (or unset)');
+    }
+    return forced as DisplayTarget;
+  }
+  return tslabKernelApi() !== null ? "notebook" : "script";
+}

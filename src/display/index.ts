@@ -1,0 +1,23 @@
+/**
+ * Display: plain data for tables and plotly figures (testable without a kernel or a browser), and thin
+ * adapters that show them inline in a tslab notebook or, from a plain script, on the terminal and
+ * through nodeplotlib.
+ */
+export * from "./formatNumber";
+export * from "./formatDuration";
+export type { TableInput, DataFrameLike, TableOptions } from "./tableCells";
+export * from "./tableHtml";
+export * from "./tableText";
+export * from "./plotlyFigure";
+export * from "./lineFigure";
+export * from "./logTailFigure";
+export * from "./figureHtml";
+export * from "./plotlyBundleHtml";
+export type { PlotlySession } from "./plotlySession";
+export * from "./tslabKernel";
+export * from "./displayTarget";
+export * from "./showTable";
+export * from "./showFigure";
+export * from "./embedPlotlyBundle";
+export * from "./progressLine";
+export * from "./progressReporter";

@@ -1,0 +1,151 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { notebookFailure, type NotebookFailure } from "./notebookFailure";
+import { runCommand } from "./runCommand";
+
+/** Options of `executeNotebook`. */
+export interface ExecuteNotebookOptions {
+  /** The jupyter command (for example /usr/bin/jupyter). */
+  readonly jupyter: string;
+  /** Folder for the executed notebook (<name>.ipynb) and, on failure, failed/<name>.ipynb. */
+  readonly outDir: string;
+  /** The nbconvert configuration file with the runner's hooks (`nbconvertHookConfig`). */
+  readonly hookConfigPath: string;
+  /** Time limit for the whole notebook, in seconds; also nbconvert's per-cell limit. */
+  readonly timeoutSeconds: number;
+  /** The kernel's environment (see `jupyterEnvironment`). */
+  readonly env: Record<string, string>;
+  /** Called when a code cell starts: its 0-based index among all cells and the number of cells. */
+  readonly onCell?: (cellIndex: number, cellCount: number) => void;
+}
+
+/** The outcome of executing one notebook. */
+export interface ExecuteNotebookResult {
+  readonly ok: boolean;
+  readonly durationMs: number;
+  /** outDir/<name>.ipynb, written when the run succeeded. */
+  readonly executedPath: string;
+  /** Where the failing cell is and its error (when the run failed). */
+  readonly failure?: NotebookFailure;
+  /** The partly executed notebook saved when a cell failed. */
+  readonly failedNotebookPath?: string;
+  readonly timedOut: boolean;
+  /** The end of nbconvert's stderr, for failures that left no cell error (kernel died, timeout, bad notebook). */
+  readonly detail: string;
+}
+
+function lastLines(text: string, count: number): string {
+  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "").trimEnd().split("\n").slice(-count).join("\n");
+}
+
+/**
+ * The useful end of nbconvert's stderr: from the last Python exception line (for example
+ * "nbclient.exceptions.CellTimeoutError: A cell timed out ...", "DeadKernelError: Kernel died") to the
+ * end, or else its last lines.
+ */
+function nbconvertErrorSummary(stderr: string): string {
+  const lines = stderr
+    .replace(/\u001b\[[0-9;]*[A-Za-z]/g, "")
+    .split("\n")
+    .filter((l) => !l.startsWith("[mp-report] cell"));
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (/^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b/.test(lines[i]!)) return lines.slice(i).join("\n").trimEnd();
+  }
+  return lastLines(lines.join("\n"), 25);
+}
+
+function cellSourceFirstLine(notebookPath: string, index: number): string {
+  try {
+    const nb = JSON.parse(readFileSync(notebookPath, "utf8")) as { cells?: { source?: string | string[] }[] };
+    const source = nb.cells?.[index]?.source;
+    const text = Array.isArray(source) ? source.join("") : (source ?? "");
+    return (text.split("\n").find((line) => line.trim() !== "") ?? "").trim();
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Executes one notebook headless with `jupyter nbconvert --to notebook --execute` (never
+ * `--allow-errors`: after an error tslab skips the remaining cells and nbconvert would still report
+ * success), under a per-cell timeout (`--ExecutePreprocessor.timeout`) and a process-level time limit
+ * (`runCommand`: the process tree is ended 15 s after the notebook's limit). The kernel runs in the
+ * notebook's own folder with `options.env`. On failure the result names the failing cell and carries its
+ * real error text, read from the partly executed notebook that the hooks saved (`notebookFailure`); on a
+ * timeout, the cell that was running.
+ *
+ * Cost: the notebook's own run time plus kernel start-up (a few seconds).
+ *
+ * @param notebookPath the .ipynb to execute
+ * @param options jupyter command, output folder, hook config, time limit, environment, progress callback
+ * @returns the outcome
+ * @example
+ * const run = await executeNotebook("/tmp/nb/failing.ipynb", { jupyter: "/usr/bin/jupyter", outDir: "/tmp/nb/reports",
+ *   hookConfigPath, timeoutSeconds: 900, env: jupyterEnvironment(root) });
+ * [run.ok, run.failure?.cellIndex, run.failure?.firstLine] // => [false, 3, "// checks a value and fails"]
+ * run.failure?.errorText.split("\n")[4]                     // => "Error: expected 3, got 2"
+ */
+export async function executeNotebook(notebookPath: string, options: ExecuteNotebookOptions): Promise<ExecuteNotebookResult> {
+  const name = basename(notebookPath, ".ipynb");
+  const executedPath = join(options.outDir, `${name}.ipynb`);
+  const failedNotebookPath = join(options.outDir, "failed", `${name}.ipynb`);
+  for (const stale of [executedPath, join(options.outDir, `${name}.html`), failedNotebookPath]) rmSync(stale, { force: true });
+  let runningCell: number | undefined;
+  const result = await runCommand(
+    options.jupyter,
+    [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      `--config=${options.hookConfigPath}`,
+      `--ExecutePreprocessor.timeout=${Math.ceil(options.timeoutSeconds)}`,
+      "--output-dir",
+      options.outDir,
+      "--output",
+      name,
+      notebookPath,
+    ],
+    {
+      env: { ...options.env, MP_REPORT_FAILED_NOTEBOOK: failedNotebookPath },
+      cwd: dirname(notebookPath),
+      timeoutMs: options.timeoutSeconds * 1000 + 15000,
+      onStderrLine: (line) => {
+        const match = /^\[mp-report\] cell (\d+) of (\d+)/.exec(line);
+        if (match) {
+          runningCell = Number(match[1]);
+          options.onCell?.(runningCell, Number(match[2]));
+        }
+      },
+    },
+  );
+  const ok = result.status === 0 && !result.timedOut && existsSync(executedPath);
+  if (ok) return { ok, durationMs: result.durationMs, executedPath, timedOut: false, detail: "" };
+  let failure: NotebookFailure | undefined;
+  if (existsSync(failedNotebookPath)) {
+    try {
+      failure = notebookFailure(JSON.parse(readFileSync(failedNotebookPath, "utf8"))) ?? undefined;
+    } catch {
+      failure = undefined;
+    }
+  }
+  const detail = nbconvertErrorSummary(result.stderr);
+  if (failure === undefined && runningCell !== undefined) {
+    failure = {
+      cellIndex: runningCell,
+      firstLine: cellSourceFirstLine(notebookPath, runningCell),
+      errorText: result.timedOut
+        ? `The notebook did not finish within its time limit of ${options.timeoutSeconds} s; this cell was running.`
+        : detail,
+    };
+  }
+  return {
+    ok: false,
+    durationMs: result.durationMs,
+    executedPath,
+    ...(failure !== undefined ? { failure } : {}),
+    ...(existsSync(failedNotebookPath) ? { failedNotebookPath } : {}),
+    timedOut: result.timedOut,
+    detail,
+  };
+}

@@ -1,0 +1,106 @@
+import { escapeHtml } from "../display/escapeHtml";
+import { formatDuration } from "../display/formatDuration";
+import type { RunMode } from "./runMode";
+
+/** One notebook's line in the report. */
+export interface ReportNotebookEntry {
+  /** The notebook's file name, for example "00-smoke.ipynb". */
+  readonly name: string;
+  readonly status: "ok" | "failed" | "not run";
+  /** Execution time in milliseconds (null when not run). */
+  readonly durationMs: number | null;
+  /** Link to the HTML export, relative to the report folder. */
+  readonly html?: string;
+  /** Link to the executed (or, on failure, the partly executed) notebook, relative to the report folder. */
+  readonly notebook?: string;
+  /** On failure: the cell and its error. */
+  readonly failure?: { readonly cellIndex: number; readonly firstLine: string; readonly errorText: string };
+}
+
+/** What the report's index page shows. */
+export interface ReportSummary {
+  readonly title: string;
+  readonly mode: RunMode;
+  /** When the run started (ISO 8601). */
+  readonly startedAt: string;
+  /** The git commit (full hash), or "unknown" outside a git checkout. */
+  readonly commit: string;
+  /** True when the checkout had uncommitted changes. */
+  readonly dirty: boolean;
+  /** MP_* variables passed to the notebooks (MP_MODE included). */
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly notebooks: readonly ReportNotebookEntry[];
+}
+
+/**
+ * Builds reports/index.html: title, run mode, date, git commit (marked when the checkout had
+ * uncommitted changes), the MP_* parameters, and one row per notebook with its status, duration and
+ * links to its HTML export and executed notebook; a failed notebook shows its failing cell and error.
+ * Pure; cost O(size of the summary).
+ *
+ * @param summary what the run did
+ * @returns a complete HTML page
+ * @example
+ * reportIndexHtml({ title: "Report", mode: "quick", startedAt: "2026-01-01T00:00:00.000Z", commit: "abc",
+ *   dirty: false, parameters: { MP_MODE: "quick" },
+ *   notebooks: [{ name: "00-smoke.ipynb", status: "ok", durationMs: 9100, html: "00-smoke.html" }] })
+ *   .includes('<a href="00-smoke.html">00-smoke.ipynb</a>') // => true
+ */
+export function reportIndexHtml(summary: ReportSummary): string {
+  const e = escapeHtml;
+  const failed = summary.notebooks.filter((n) => n.status === "failed").length;
+  const okCount = summary.notebooks.filter((n) => n.status === "ok").length;
+  const verdict = failed > 0
+    ? `<p class="verdict failed">${failed} notebook${failed === 1 ? "" : "s"} failed.</p>`
+    : `<p class="verdict ok">${okCount === 1 ? "The notebook" : `All ${okCount} notebooks`} ran without errors.</p>`;
+  const parameters = Object.entries(summary.parameters)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `<code>${e(k)}=${e(v)}</code>`)
+    .join(" ");
+  const rows = summary.notebooks.map((n) => {
+    const title = n.html !== undefined ? `<a href="${e(n.html)}">${e(n.name)}</a>` : e(n.name);
+    const notebookLink = n.notebook !== undefined ? `<a href="${e(n.notebook)}">${e(n.notebook)}</a>` : "";
+    const duration = n.durationMs === null ? "" : formatDuration(n.durationMs);
+    const failure = n.failure
+      ? `<div class="failure">cell index ${n.failure.cellIndex}: <code>${e(n.failure.firstLine)}</code><pre>${e(n.failure.errorText)}</pre></div>`
+      : "";
+    return `<tr class="${n.status === "ok" ? "ok" : n.status === "failed" ? "failed" : "skipped"}"><td>${title}${failure}</td><td>${e(n.status)}</td><td class="num">${e(duration)}</td><td>${notebookLink}</td></tr>`;
+  });
+  const commit = `${e(summary.commit)}${summary.dirty ? " (with uncommitted changes)" : ""}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${e(summary.title)}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #ddd; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.failed td { background: #fdecea; }
+tr.skipped td { color: #888; }
+.verdict.ok { color: #1b5e20; } .verdict.failed { color: #b71c1c; font-weight: bold; }
+pre { white-space: pre-wrap; font-size: 90%; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 2px 1em; }
+dt { font-weight: bold; }
+</style>
+</head>
+<body>
+<h1>${e(summary.title)}</h1>
+<dl>
+<dt>Run mode</dt><dd>${e(summary.mode)}</dd>
+<dt>Date</dt><dd>${e(summary.startedAt)}</dd>
+<dt>Git commit</dt><dd><code>${commit}</code></dd>
+<dt>Parameters</dt><dd>${parameters === "" ? "none" : parameters}</dd>
+</dl>
+${verdict}
+<table>
+<thead><tr><th>Notebook</th><th>Status</th><th>Duration</th><th>Executed notebook</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+</body>
+</html>
+`;
+}

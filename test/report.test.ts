@@ -1,0 +1,169 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { notebookFailure, reportIndexHtml, runMode, type ReportSummary } from "../src/report/index";
+import { jupyterEnvironment } from "../src/report/jupyterEnvironment";
+import { tslabKernelspecPath, tslabKernelspecProblem } from "../src/report/tslabKernelspecProblem";
+import { checkablePage, errorCollectorScript, renderedPageCheck } from "../src/report/renderedPageCheck";
+
+// Both fixtures are real outputs of the runner: notebooks executed with the tslab kernel by
+// `npm run report -- <notebook>`, saved by the runner's on_cell_error hook when a cell failed.
+// runtime: cell 0 markdown, 1 prints x = 2, 2 writes a warning to stderr, 3 throws "expected 3, got 2", 4 never runs.
+// compile: cell 1 assigns a string to a number (a TypeScript diagnostic, reported by tslab on stderr).
+const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, name), "utf8"));
+
+test("notebookFailure finds the failing cell and its real error in an executed notebook", () => {
+  const failure = notebookFailure(fixture("report-fixture-failing-runtime.ipynb"));
+  assert.ok(failure);
+  assert.equal(failure.cellIndex, 3);
+  assert.equal(failure.firstLine, "// checks a value and fails");
+  assert.match(failure.errorText, /^evalmachine\.<anonymous>:6\n/);
+  assert.match(failure.errorText, /Error: expected 3, got 2\n    at check \(evalmachine\.<anonymous>:6:15\)/);
+  assert.match(failure.errorText, /\(\d+ stack frames inside the kernel omitted\)$/);
+  assert.ok(!failure.errorText.includes("node_modules/tslab"), "the kernel's own frames are dropped");
+  assert.ok(!failure.errorText.includes("a warning on stderr"), "stderr of an earlier cell is not the error");
+
+  const compile = notebookFailure(fixture("report-fixture-failing-compile.ipynb"));
+  assert.deepEqual(compile, {
+    cellIndex: 1,
+    firstLine: 'const y: number = "text";',
+    errorText: "1:7 - Type 'string' is not assignable to type 'number'.",
+  });
+});
+
+test("notebookFailure without the runner's mark: the last cell with an error or stderr output", () => {
+  const nb = fixture("report-fixture-failing-runtime.ipynb") as { metadata: Record<string, unknown> };
+  delete nb.metadata["mp_report"];
+  assert.equal(notebookFailure(nb)?.cellIndex, 3);
+  // An ipykernel-style error output (ename, evalue, traceback with ANSI colors).
+  const python = {
+    cells: [
+      { cell_type: "code", source: "ok = 1", outputs: [], metadata: { execution: {} } },
+      {
+        cell_type: "code", source: ["\n", "1 / 0\n"], metadata: { execution: {} },
+        outputs: [{ output_type: "error", ename: "ZeroDivisionError", evalue: "division by zero", traceback: ["\u001b[0;31mZeroDivisionError\u001b[0m: division by zero"] }],
+      },
+    ],
+    metadata: {},
+  };
+  assert.deepEqual(notebookFailure(python), { cellIndex: 1, firstLine: "1 / 0", errorText: "ZeroDivisionError: division by zero" });
+  assert.equal(notebookFailure({ cells: [{ cell_type: "code", source: "x", outputs: [] }], metadata: {} }), null);
+  assert.equal(notebookFailure("not a notebook"), null);
+  assert.equal(notebookFailure({ cells: [], metadata: { mp_report: { failed_cell: 7 } } }), null);
+});
+
+test("reportIndexHtml: title, mode, date, commit, parameters, links, durations, failures", () => {
+  const summary: ReportSummary = {
+    title: "migration-penalties: notebook report",
+    mode: "quick",
+    startedAt: "2026-01-02T03:04:05.000Z",
+    commit: "0123456789abcdef",
+    dirty: true,
+    parameters: { MP_MODE: "quick", MP_SEED: "7" },
+    notebooks: [
+      { name: "00-smoke.ipynb", status: "ok", durationMs: 9100, html: "00-smoke.html", notebook: "00-smoke.ipynb" },
+      { name: "10-tails.ipynb", status: "failed", durationMs: 125000, notebook: "failed/10-tails.ipynb",
+        failure: { cellIndex: 4, firstLine: "mp.simulate(<bad>)", errorText: "Error: a < b" } },
+      { name: "20-delay.ipynb", status: "not run", durationMs: null },
+    ],
+  };
+  const html = reportIndexHtml(summary);
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.match(html, /<title>migration-penalties: notebook report<\/title>/);
+  assert.match(html, /<dt>Run mode<\/dt><dd>quick<\/dd>/);
+  assert.match(html, /<dt>Date<\/dt><dd>2026-01-02T03:04:05.000Z<\/dd>/);
+  assert.match(html, /<code>0123456789abcdef \(with uncommitted changes\)<\/code>/);
+  assert.match(html, /<code>MP_MODE=quick<\/code> <code>MP_SEED=7<\/code>/);
+  assert.match(html, /<a href="00-smoke.html">00-smoke.ipynb<\/a>/);
+  assert.match(html, /<td class="num">9.1 s<\/td>/);
+  assert.match(html, /<td class="num">2 min 05 s<\/td>/);
+  assert.match(html, /<a href="failed\/10-tails.ipynb">failed\/10-tails.ipynb<\/a>/);
+  assert.match(html, /cell index 4: <code>mp.simulate\(&lt;bad&gt;\)<\/code><pre>Error: a &lt; b<\/pre>/);
+  assert.match(html, /<tr class="skipped"><td>20-delay.ipynb<\/td><td>not run<\/td><td class="num"><\/td>/);
+  assert.match(html, /1 notebook failed\./);
+  const allOk = reportIndexHtml({ ...summary, dirty: false, notebooks: [summary.notebooks[0]!] });
+  assert.match(allOk, /The notebook ran without errors\./);
+  assert.match(reportIndexHtml({ ...summary, notebooks: [summary.notebooks[0]!, summary.notebooks[0]!] }), /All 2 notebooks ran without errors\./);
+  assert.ok(!allOk.includes("uncommitted"));
+});
+
+test("runMode reads MP_MODE: quick by default, full, nothing else", () => {
+  assert.equal(runMode({}), "quick");
+  assert.equal(runMode({ MP_MODE: "" }), "quick");
+  assert.equal(runMode({ MP_MODE: "full" }), "full");
+  assert.throws(() => runMode({ MP_MODE: "fast" }), /MP_MODE = "fast" is out of range: "quick" or "full"/);
+});
+
+test("jupyterEnvironment: the project's kernels first, data inside the project, MP_* passed through", () => {
+  const env = jupyterEnvironment("/p", { JUPYTER_PATH: "/other", MP_MODE: "full", MP_SEED: "3", HOME: "/h", GONE: undefined });
+  assert.equal(env["JUPYTER_PATH"], "/p/.jupyter/share/jupyter:/other");
+  assert.equal(env["JUPYTER_DATA_DIR"], "/p/.jupyter/data");
+  assert.equal(env["MP_MODE"], "full");
+  assert.equal(env["MP_SEED"], "3");
+  assert.equal(env["HOME"], "/h");
+  assert.ok(!("GONE" in env));
+  assert.equal(jupyterEnvironment("/p", { JUPYTER_PATH: "/p/.jupyter/share/jupyter" })["JUPYTER_PATH"], "/p/.jupyter/share/jupyter");
+});
+
+test("tslabKernelspecProblem: missing, broken, foreign and working kernelspecs", () => {
+  const root = mkdtempSync(join(tmpdir(), "mp-kernelspec-"));
+  try {
+    assert.match(tslabKernelspecProblem(root) ?? "", /is not registered in this project: .*kernel\.json does not exist\. Fix: npm run setup$/);
+    const spec = tslabKernelspecPath(root);
+    mkdirSync(join(spec, ".."), { recursive: true });
+    writeFileSync(spec, "{ not json");
+    assert.match(tslabKernelspecProblem(root) ?? "", /is broken: it is not valid JSON/);
+    const binary = join(root, "node_modules", ".bin", "tslab");
+    const writeSpec = (command: string): void =>
+      writeFileSync(spec, JSON.stringify({ argv: [command, "kernel", "--config-path", "{connection_file}"] }));
+    writeSpec("/elsewhere/node_modules/.bin/tslab");
+    assert.match(tslabKernelspecProblem(root) ?? "", /starts \/elsewhere\/node_modules\/\.bin\/tslab, not this project's/);
+    writeSpec(binary);
+    assert.match(tslabKernelspecProblem(root) ?? "", /does not exist or is not executable/);
+    mkdirSync(join(binary, ".."), { recursive: true });
+    writeFileSync(binary, "#!/bin/sh\necho tslab 1.0.22\n");
+    chmodSync(binary, 0o755);
+    assert.equal(tslabKernelspecProblem(root, { probe: false }), null);
+    assert.equal(tslabKernelspecProblem(root), null);
+    writeFileSync(binary, "#!/bin/sh\necho 'node: not found' >&2\nexit 127\n");
+    assert.match(tslabKernelspecProblem(root) ?? "", /--version" failed \(node: not found\)/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("checkablePage and renderedPageCheck: drawn charts pass, missing charts and script errors fail", () => {
+  const page = '<html><head><script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script></head><body></body></html>';
+  const prepared = checkablePage(page, "file:///usr/share/javascript/requirejs/require.min.js");
+  assert.ok(prepared.startsWith(`<html><head>${errorCollectorScript}<script src="file:///usr/share/javascript/requirejs/require.min.js"></script>`));
+  assert.ok(!prepared.includes("cdnjs"));
+
+  const collector = (errors: string[]): string => `<pre id="mp-check-errors" style="display: none;">${JSON.stringify(errors).replace(/&/g, "&amp;")}</pre>`;
+  const drawn = '<div id="f1" class="mp-figure js-plotly-plot"><svg class="main-svg"></svg><svg class="main-svg"></svg></div>';
+  const table = '<div class="mp-table" style="overflow-x:auto"><table></table></div>';
+  const ok = renderedPageCheck(`<body>${drawn}${table}${collector([])}</body>`);
+  assert.deepEqual(ok.problems, []);
+  assert.equal(ok.figures, 1);
+  assert.equal(ok.figuresDrawn, 1);
+  assert.equal(ok.plotlySvgs, 2);
+  assert.equal(ok.tables, 1);
+
+  const undrawn = renderedPageCheck(
+    `<body><div id="f2" class="mp-figure">Plotly is not loaded in this page</div>${collector(["error: Uncaught ReferenceError: Plotly is not defined (x.html:3)"])}</body>`,
+  );
+  assert.deepEqual(undrawn.problems, [
+    "script error: error: Uncaught ReferenceError: Plotly is not defined (x.html:3)",
+    "1 of 1 charts were not drawn by plotly",
+    "0 plotly svg layers for 1 charts",
+    'a chart shows "Plotly is not loaded"',
+  ]);
+  assert.deepEqual(renderedPageCheck(`<body>${drawn}</body>`).problems, ["the page's scripts did not run (the error collector is missing)"]);
+  // Text inside scripts (such as the plotly bundle) is not taken for elements.
+  const scripted = renderedPageCheck(`<body><script>var s = '<div class="mp-figure">';</script>${collector([])}</body>`);
+  assert.equal(scripted.figures, 0);
+  const stderr = renderedPageCheck(`<body><div class="jp-OutputArea-output" data-mime-type="application/vnd.jupyter.stderr"><pre>careful &amp; slow</pre></div>${collector([])}</body>`);
+  assert.deepEqual(stderr.stderrOutputs, ["careful & slow"]);
+  assert.deepEqual(stderr.problems, []);
+});
