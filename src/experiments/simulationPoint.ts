@@ -1,0 +1,110 @@
+import type { SimulationReport } from "../simulate/summarizeSimulation";
+
+/** A mean with its 95% interval, as stored in studies. */
+export interface IntervalEstimate {
+  readonly mean: number;
+  readonly ci95: readonly [number, number];
+  /** Half-width divided by |mean| (NaN when the mean is 0 or no interval exists). */
+  readonly relativeHalfWidth: number;
+}
+
+/**
+ * The compact, JSON-serialisable record of one simulated configuration that studies keep and cache:
+ * the estimates a notebook tabulates or plots, with their intervals, and how they were obtained.
+ */
+export interface SimulationPoint {
+  readonly policy: string;
+  readonly policyKind: string;
+  readonly queues: number;
+  readonly arrivalRate: number;
+  readonly migrationPenalty: number;
+  readonly samples: number | "inf";
+  readonly threshold: number | null;
+  readonly ratio: number | null;
+  readonly replications: number;
+  readonly events: number;
+  readonly simulatedTime: number;
+  readonly eventsPerSecond: number;
+  readonly ciMethod: string;
+  /** Mean units of work per queue (per event = time average under uniformization). */
+  readonly meanQueueLength: IntervalEstimate;
+  /** Mean delay of a job, arrival to the departure of its last unit (time units). */
+  readonly meanDelay: IntervalEstimate;
+  readonly delayQuantiles: ReadonlyArray<{ readonly p: number; readonly value: number }>;
+  readonly migrationFraction: IntervalEstimate;
+  readonly effectiveLoad: IntervalEstimate;
+  readonly throughput: IntervalEstimate;
+  /** P(Q >= l), l = 0.. (time average over queues and replications). */
+  readonly tail: readonly number[];
+  readonly tailCi95: ReadonlyArray<readonly [number, number]> | null;
+  readonly stability: {
+    readonly verdict: "stable" | "unstable" | "inconclusive";
+    readonly reason: string;
+    readonly growthRatePerQueue: number;
+    readonly growthRatePerQueueCi95: readonly [number, number];
+    readonly tolerance: number;
+  };
+  /** Sample path of replication 0: time and mean queue length per queue. */
+  readonly path: { readonly time: readonly number[]; readonly meanQueueLength: readonly number[] };
+  readonly stoppedEarly: boolean;
+  readonly stopReasons: readonly string[];
+  readonly notes: readonly string[];
+}
+
+function interval(e: { mean: number; ci95: readonly [number, number]; halfWidth: number }): IntervalEstimate {
+  const relativeHalfWidth = e.mean !== 0 && Number.isFinite(e.halfWidth) ? e.halfWidth / Math.abs(e.mean) : NaN;
+  return { mean: e.mean, ci95: [e.ci95[0], e.ci95[1]], relativeHalfWidth };
+}
+
+/**
+ * Reduces a simulator report to a {@link SimulationPoint}. Cost O(tail length + path points).
+ *
+ * @param report what runSimulation returned
+ * @param pathPoints at most this many points of the sample path are kept (every k-th point), default 400
+ */
+export function simulationPoint(report: SimulationReport, pathPoints = 400): SimulationPoint {
+  const p = report.params;
+  const path = report.path;
+  const stride = Math.max(1, Math.ceil(path.time.length / pathPoints));
+  const time: number[] = [];
+  const mean: number[] = [];
+  for (let j = 0; j < path.time.length; j += stride) {
+    time.push(path.time[j] as number);
+    mean.push((path.totalQueueLength[j] as number) / p.queues);
+  }
+  const s = report.stability;
+  return {
+    policy: p.policy,
+    policyKind: p.policyKind,
+    queues: p.queues,
+    arrivalRate: p.arrivalRate,
+    migrationPenalty: p.migrationPenalty,
+    samples: p.samples,
+    threshold: p.threshold ?? null,
+    ratio: p.ratio ?? null,
+    replications: report.replications,
+    events: report.events,
+    simulatedTime: report.simulatedTime,
+    eventsPerSecond: report.eventsPerSecond,
+    ciMethod: report.ciMethod,
+    meanQueueLength: interval(report.meanQueueLength),
+    meanDelay: interval(report.meanDelay),
+    delayQuantiles: report.delayQuantiles.map((q) => ({ p: q.p, value: q.value })),
+    migrationFraction: interval(report.migrationFraction),
+    effectiveLoad: interval(report.effectiveLoad),
+    throughput: interval(report.throughput),
+    tail: [...report.tail],
+    tailCi95: report.tailCi95 ? report.tailCi95.map((c) => [c[0], c[1]] as const) : null,
+    stability: {
+      verdict: s.verdict,
+      reason: s.reason,
+      growthRatePerQueue: s.growthRatePerQueue,
+      growthRatePerQueueCi95: [s.growthRatePerQueueCi95[0], s.growthRatePerQueueCi95[1]],
+      tolerance: s.tolerance,
+    },
+    path: { time, meanQueueLength: mean },
+    stoppedEarly: report.stoppedEarly,
+    stopReasons: [...report.stopReasons],
+    notes: [...report.notes],
+  };
+}
