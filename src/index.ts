@@ -10,3 +10,4 @@ export * from "./statistics/confidenceInterval";
 export * from "./theory/stabilityIndex";
 export * from "./display";
 export * from "./report";
+export * from "./theory/meanfieldIndex";

@@ -1,0 +1,228 @@
+import { parseArgs } from "node:util";
+import { ParameterError } from "../../model/parameterError";
+import { type PolicySpec, abounce, mbounce, noSharing, shortestOfD } from "../../model/policy";
+import { buildMeanFieldSystem } from "../../theory/meanfield/buildMeanFieldSystem";
+import { type MeanFieldFixedPoint, meanFieldFixedPoint } from "../../theory/meanfield/meanFieldFixedPoint";
+import type { MeanFieldVariant } from "../../theory/meanfield/meanFieldSystem";
+
+/** The shape of a CLI command (local definition; the CLI's entry point dispatches on `name`). */
+export interface MeanfieldCliCommand {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+/** Parsed and checked arguments of `meanfield`. */
+export interface MeanfieldCliOptions {
+  readonly policy: PolicySpec;
+  readonly arrivalRate: number;
+  readonly migrationPenalty: number;
+  readonly variant: MeanFieldVariant;
+  readonly allowOutsidePaper: boolean;
+  readonly tailTolerance: number;
+  readonly json: boolean;
+}
+
+/** What `meanfield` reports (plain data; `--json` prints it as is). */
+export interface MeanfieldCliReport {
+  readonly label: string;
+  readonly converged: boolean;
+  readonly failure?: string;
+  /** s_1..s_L (s_0 = 1 omitted). */
+  readonly tail: number[];
+  /** 1 - s_1..1 - s_L to full relative precision (1 - s_1: fraction of empty queues). */
+  readonly tailComplement: number[];
+  readonly meanQueueLength: number;
+  readonly migrationProbability: number;
+  readonly unaccountedArrivalProbability: number;
+  readonly unitArrivalRate: number;
+  readonly unitThroughput: number;
+  readonly meanUnitDelay: number;
+  readonly meanJobDelayFifo: number;
+  readonly delayDefinition: string;
+  readonly truncationLevel: number;
+  readonly previousTruncationLevel: number;
+  readonly tailAtTruncation: number;
+  readonly meanChange: number;
+  readonly truncationErrorEstimate: number;
+  readonly exactTruncation: boolean;
+  readonly residual: number;
+}
+
+const FLAG_OF: Record<string, string> = {
+  "arrivalRate (lambda)": "--lambda",
+  "migrationPenalty (K)": "--K",
+  "threshold (C)": "--C",
+  "ratio (alpha)": "--alpha",
+  "samples (d)": "--d",
+  policy: "--policy",
+  variant: "--system",
+  tailTolerance: "--tail-tolerance",
+};
+
+/** Re-issues a library ParameterError under the flag's name (for example "threshold (C)" -> "--C"). */
+function asFlagError(error: unknown): unknown {
+  if (!(error instanceof ParameterError)) return error;
+  const flag = FLAG_OF[error.parameter];
+  if (flag === undefined) return error;
+  const note = /\((.*)\)$/.exec(error.message.slice(error.message.indexOf(error.allowed) + error.allowed.length))?.[1];
+  const allowed = error.allowed.split(error.parameter.split(" ")[0] as string).join(flag.replace(/^--/, ""));
+  return new ParameterError(flag, error.value, allowed, note);
+}
+
+/**
+ * Parses `meanfield` arguments. Cost O(argv length).
+ *
+ * @param argv e.g. ["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--C", "2", "--d", "10"]
+ * @returns the options; --d accepts "inf"; --K defaults to 1 for none and sqd
+ * @throws ParameterError naming the flag (unknown flag, missing or malformed value, out of range)
+ */
+export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        policy: { type: "string" }, lambda: { type: "string" }, K: { type: "string" }, C: { type: "string" },
+        alpha: { type: "string" }, d: { type: "string" }, system: { type: "string" }, json: { type: "boolean" },
+        "allow-outside-paper": { type: "boolean" }, "tail-tolerance": { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const flag = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? "arguments";
+    throw new ParameterError(flag, argv.join(" "), "the flags listed in the usage", message);
+  }
+  const number = (flag: string, raw: string | boolean | undefined, required: boolean, fallback = NaN): number => {
+    if (raw === undefined) {
+      if (required) throw new ParameterError(`--${flag}`, undefined, "required");
+      return fallback;
+    }
+    const text = String(raw).trim();
+    if (/^(inf|infinity)$/i.test(text)) return Infinity;
+    const x = text === "" ? NaN : Number(text);
+    if (!Number.isFinite(x)) throw new ParameterError(`--${flag}`, raw, "a number");
+    return x;
+  };
+  const kind = values.policy;
+  if (kind !== "none" && kind !== "abounce" && kind !== "mbounce" && kind !== "sqd") {
+    throw new ParameterError("--policy", kind, "none, abounce, mbounce or sqd");
+  }
+  if (values.C !== undefined && kind !== "abounce") throw new ParameterError("--C", values.C, "only with --policy abounce");
+  if (values.alpha !== undefined && kind !== "mbounce") throw new ParameterError("--alpha", values.alpha, "only with --policy mbounce");
+  if (values.d !== undefined && kind === "none") throw new ParameterError("--d", values.d, "not with --policy none (no sampling)");
+  const lambda = number("lambda", values.lambda, true);
+  const K = number("K", values.K, kind === "abounce" || kind === "mbounce", 1);
+  const d = kind === "none" ? 0 : number("d", values.d, true);
+  if (kind !== "none" && d !== Infinity && !(Number.isInteger(d) && d >= 1)) throw new ParameterError("--d", values.d, "an integer >= 1 or inf");
+  let policy: PolicySpec;
+  if (kind === "abounce") policy = abounce(number("C", values.C, true), d);
+  else if (kind === "mbounce") policy = mbounce(number("alpha", values.alpha, true), d);
+  else if (kind === "sqd") policy = shortestOfD(d);
+  else policy = noSharing();
+  const system = values.system ?? "derived";
+  if (system !== "derived" && system !== "printed") throw new ParameterError("--system", system, "printed or derived");
+  const tailTolerance = number("tail-tolerance", values["tail-tolerance"], false, 1e-12);
+  return {
+    policy, arrivalRate: lambda, migrationPenalty: K, variant: system,
+    allowOutsidePaper: values["allow-outside-paper"] === true, tailTolerance, json: values.json === true,
+  };
+}
+
+/**
+ * The fixed point of the mean-field system for the options and its measures (the pure part of `meanfield`).
+ * Cost: one meanFieldFixedPoint (milliseconds to about a second).
+ *
+ * @param options as parsed by parseMeanfieldArgs (validated here: lambda in (0, 1), C >= K and alpha > 1
+ *   unless allowOutsidePaper, d >= 1, printed only for abounce and mbounce)
+ * @throws ParameterError naming the flag
+ * @example
+ * meanfieldReport(parseMeanfieldArgs(["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--C", "2", "--d", "10"])).meanQueueLength
+ * // => 2.2353591...
+ */
+export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliReport {
+  let fp: MeanFieldFixedPoint;
+  try {
+    const system = buildMeanFieldSystem({
+      arrivalRate: options.arrivalRate, migrationPenalty: options.migrationPenalty, policy: options.policy,
+      allowOutsidePaper: options.allowOutsidePaper,
+    }, options.variant);
+    fp = meanFieldFixedPoint(system, { tailTolerance: options.tailTolerance });
+  } catch (error) {
+    throw asFlagError(error);
+  }
+  const m = fp.metrics;
+  const report: MeanfieldCliReport = {
+    label: fp.label,
+    converged: fp.converged,
+    tail: Array.from(fp.occupancy.subarray(1)),
+    tailComplement: Array.from(fp.occupancyComplement.subarray(1)),
+    meanQueueLength: m.meanQueueLength,
+    migrationProbability: m.migrationProbability,
+    unaccountedArrivalProbability: m.unaccountedArrivalProbability,
+    unitArrivalRate: m.unitArrivalRate,
+    unitThroughput: m.unitThroughput,
+    meanUnitDelay: m.meanUnitDelay,
+    meanJobDelayFifo: m.meanJobDelayFifo,
+    delayDefinition: m.delayDefinition,
+    truncationLevel: fp.truncationLevel,
+    previousTruncationLevel: fp.previousTruncationLevel,
+    tailAtTruncation: fp.tailAtTruncation,
+    meanChange: fp.meanChange,
+    truncationErrorEstimate: fp.truncationErrorEstimate,
+    exactTruncation: fp.exactTruncation,
+    residual: fp.residual,
+  };
+  return fp.failure === undefined ? report : { ...report, failure: fp.failure };
+}
+
+/** The report as text for a terminal. */
+export function formatMeanfieldReport(r: MeanfieldCliReport): string {
+  const g = (x: number, digits = 8): string => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
+  const lines = [`${r.label}: ${r.converged ? "fixed point" : `NO fixed point of finite mean found: ${r.failure}`}`];
+  if (!r.converged) lines.push("(values below are those of the last truncated state tried)");
+  lines.push("  level  s_i               1 - s_i");
+  r.tail.forEach((v, k) => lines.push(`  ${String(k + 1).padStart(5)}  ${v.toPrecision(10).padEnd(16)}  ${(r.tailComplement[k] ?? NaN).toPrecision(10)}`));
+  lines.push(
+    `mean queue length (units per queue):              ${g(r.meanQueueLength, 10)}`,
+    `migration probability p_mig:                      ${g(r.migrationProbability)}`,
+    `arrivals neither kept nor sent (printed systems): ${g(r.unaccountedArrivalProbability)}`,
+    `unit arrival rate lambda (stay + K p_mig):        ${g(r.unitArrivalRate)}  (unit throughput s_1: ${g(r.unitThroughput)})`,
+    `mean delay per unit (Little's law on units):      ${g(r.meanUnitDelay)}`,
+    `mean delay per job (FIFO, to its last unit):      ${g(r.meanJobDelayFifo)}`,
+    `  ${r.delayDefinition}`,
+    `truncation: L = ${r.truncationLevel} (compared with L = ${r.previousTruncationLevel}), s_L = ${r.tailAtTruncation.toExponential(3)}, ` +
+      `mean change ${r.meanChange.toExponential(2)}, error estimate ${r.truncationErrorEstimate.toExponential(2)}` +
+      `${r.exactTruncation ? " (no inflow above L)" : ""}, residual max|ds/dt| ${r.residual.toExponential(2)}`,
+  );
+  return lines.join("\n");
+}
+
+const usage =
+  "meanfield --policy none|abounce|mbounce|sqd --lambda <0..1> [--K <int>=1>] [--C <number> | --alpha <number>] " +
+  "[--d <int>=1|inf>] [--system derived|printed] [--tail-tolerance <1e-250..1e-3>] [--allow-outside-paper] [--json]";
+
+/** `meanfield`: the fixed point of the Section IV mean-field system (derived or as printed) and its measures. */
+export const command: MeanfieldCliCommand = {
+  name: "meanfield",
+  summary: "fixed point of the mean-field ODEs of Section IV (printed eqs. (1), (2) or derived from the rules)",
+  usage,
+  async run(argv: string[]): Promise<number> {
+    let report: MeanfieldCliReport;
+    let json: boolean;
+    try {
+      const options = parseMeanfieldArgs(argv);
+      json = options.json;
+      report = meanfieldReport(options);
+    } catch (error) {
+      if (!(error instanceof ParameterError)) throw error;
+      process.stderr.write(`${error.message}\nusage: ${usage}\n`);
+      return 2;
+    }
+    process.stdout.write(`${json ? JSON.stringify(report) : formatMeanfieldReport(report)}\n`);
+    return report.converged ? 0 : 1;
+  },
+};
