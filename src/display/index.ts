@@ -21,3 +21,5 @@ export * from "./showFigure";
 export * from "./embedPlotlyBundle";
 export * from "./progressLine";
 export * from "./progressReporter";
+export * from "./showMarkdown";
+export * from "./heatmapFigure";
