@@ -11,7 +11,7 @@ export interface HeatmapData {
   /** Colour-bar title. */
   readonly colorTitle?: string;
   /**
-   * Colour scale: "diverging" (default; blue below zero, red above, centred at zero so the sign of a drift
+   * Colour scale: "diverging" (default; plotly's RdBu: blue below zero, red above, centred at zero so the sign of a drift
    * reads off the colour) or "sequential".
    */
   readonly scale?: "diverging" | "sequential";
@@ -40,7 +40,6 @@ export function heatmapFigure(grid: HeatmapData, options: FigureOptions = {}): P
     y: Array.from(grid.y),
     z,
     colorscale: diverging ? "RdBu" : "Viridis",
-    reversescale: diverging,
     ...(diverging && extent > 0 ? { zmin: -extent, zmax: extent, zmid: 0 } : {}),
     colorbar: grid.colorTitle !== undefined ? { title: { text: grid.colorTitle } } : {},
   };
