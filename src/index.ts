@@ -11,3 +11,5 @@ export * from "./theory/stabilityIndex";
 export * from "./display";
 export * from "./report";
 export * from "./theory/meanfieldIndex";
+export * from "./experiments";
+export * from "./experiments/theorems";
