@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * The `migration-penalties` command line: a registry of subcommands, each in src/cli/commands/<name>.ts
+ * exporting `command: CliCommand` (see src/cli/args.ts). To add one, import it and list it in COMMANDS.
+ *
+ *   migration-penalties --help
+ *   migration-penalties <command> --help
+ *   migration-penalties simulate --policy abounce --n 100 --lambda 0.75 --K 2 --C 2 --d 10 --events 1e7
+ *
+ * Exit codes: 0 success, 1 failure while running, 2 bad command line (message on stderr, no stack trace).
+ */
+import { ParameterError } from "../model/parameterError";
+import type { CliCommand } from "./args";
+import { command as simulateCommand } from "./commands/simulate";
+
+/** The registered subcommands, in the order --help lists them. */
+export const COMMANDS: readonly CliCommand[] = [simulateCommand];
+
+/** The top-level help text. */
+export function cliHelp(commands: readonly CliCommand[] = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    "usage: migration-penalties <command> [flags]",
+    "",
+    "Load balancing with migration penalties (Farias, Moallemi, Prabhakar): simulator and theory.",
+    "",
+    "commands:",
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `migration-penalties <command> --help` for a command's flags.",
+  ].join("\n");
+}
+
+/**
+ * Runs the CLI on `argv` (the arguments after the program name). Resolves to the exit code; writes errors to
+ * stderr as one line without a stack trace.
+ *
+ * @param argv for example ["simulate", "--policy", "none", "--lambda", "0.5"]
+ * @param commands the registry (default COMMANDS)
+ */
+export async function runCli(argv: string[], commands: readonly CliCommand[] = COMMANDS): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(cliHelp(commands) + "\n");
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`migration-penalties: unknown command "${name}"; commands: ${commands.map((c) => c.name).join(", ")}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(command.usage + "\n");
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof ParameterError) {
+      process.stderr.write(`migration-penalties ${name}: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`migration-penalties ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

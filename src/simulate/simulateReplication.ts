@@ -1,0 +1,587 @@
+import { requireInteger } from "../model/parameterError";
+import { migrationRule, sampleCount } from "../model/policy";
+import { type SystemParams, validateSystem } from "../model/system";
+import { boundedIndex, boundedIndexSmall } from "../random/boundedIndex";
+import { nextExponential } from "../random/exponentialZiggurat";
+import { replicationStreamState } from "../random/replicationStream";
+import { nextXoroshiro128PlusHigh32 } from "../random/xoroshiro128Plus";
+import { LOG_LINEAR_HISTOGRAM_BINS, logLinearBin } from "../statistics/logLinearHistogram";
+import type { ReplicationResult } from "./replicationResult";
+import { shortestSampleThresholds, shortestSampledLevel } from "./shortestSampledLevel";
+import { type ResolvedSimulationOptions, type SimulationOptions, resolveSimulationOptions } from "./simulationOptions";
+
+/**
+ * Simulates one replication of the model of Section II on the calling thread and returns its raw output
+ * (see ReplicationResult; `summarizeSimulation` turns replications into estimates with intervals, and
+ * `runSimulation` runs several in parallel).
+ *
+ * The model: n queues, Poisson(lambda) arrivals at each, exp(1) service per unit of work, uniformized at
+ * total rate n(lambda + 1) (Sections II-III): each event is an arrival at a uniform queue with probability
+ * lambda / (lambda + 1), otherwise a potential departure at a uniform queue (nothing happens if it is empty).
+ * An arrival at queue i (unless the policy is "none") looks at the shortest of d samples of the other n - 1
+ * queues, of length l, and calls the policy's rule `migrationRule(policy, K)(q_i, l)`; if it says migrate,
+ * K units join a queue i* of length l, otherwise one unit joins i. The system starts empty.
+ *
+ * Cost per event independent of d: O(1) while the queues are within a few units of each other, O(log L) at
+ * worst (the draw of the shortest sample; L the longest queue). The queues are kept sorted by length
+ * (counting sort: `order` holds queue ids by length, `position[id]` inverts it, `levelStart[l]` is the first
+ * index in `order` of the queues of length >= l), so a change of +-1 is one swap, and the number of OTHER
+ * queues with length >= l is c_l = n - levelStart[l] - [q_i >= l]. The length of the shortest of d samples is
+ * drawn directly from its law (src/model/shortestSample.ts), P(min >= l) = (c_l / (n - 1))^d, by
+ * shortestSampledLevel: one uniform word against a table of (c / (n - 1))^d, c = 0..n - 1 (d = Infinity: the
+ * table [0, ..., 0, 1], the minimum is the shortest other queue). Given its length, i* is uniform among the
+ * other queues of that length, by symmetry of sampling. With the built-in rules, which can only refuse more
+ * as the target grows, an arrival whose rule refuses even the shortest queue skips the draw (its outcome could
+ * not matter). Memory O(n + L), plus O(jobs in system) for delay tracking; nothing is allocated per event
+ * (arrays grow by doubling, rarely).
+ *
+ * Random numbers: one xoroshiro128+ step per event (type and queue, and for an arrival the shortest-sample
+ * draw, see the comment in the loop), one more for the target of a migration, and one per event for the
+ * continuous clock (an Exp holding time by the ziggurat method, no logarithm). The arrival probability is
+ * represented to within 2^-33 and the law of the shortest sample to within 2^-29; the queue and target
+ * indices are exactly uniform.
+ *
+ * Statistics: the per-event tail P(Q >= l) needs area_l = sum over post-warm-up events e of c_l(e), the number
+ * of queues with length >= l after event e (c_l = n - levelStart[l]). It changes only when a queue crosses
+ * level l, so it is accumulated by parts: with warm-up end w, end E, and changes delta_k = +-1 at events e_k,
+ * c_l(e) = c_l(w) + sum_{e_k <= e} delta_k gives area_l = (E + 1) c_l(E) - A_l with
+ * A_l = (w + 1) c_l(w) + sum_k delta_k e_k: one addition of +-e per crossing. All terms are integers below
+ * 2^53 while n x E < 4.5e15, so the sums are exact. Delays: each queue holds a FIFO list of its jobs
+ * (a migrated job's K units sit together); a job's delay runs from its arrival to the departure of its last
+ * unit, and counts when the job arrived after the warm-up. See ReplicationResult for what is per event and
+ * what per unit time. Same params, options and replication give bit-identical results.
+ *
+ * @param params the system (validated by validateSystem)
+ * @param options run options (validated by resolveSimulationOptions; `replications` and `workers` are ignored)
+ * @param replication which independent stream of the seed to use: an integer in [0, 1e6]; default 0
+ * @throws ParameterError for bad params, options or replication, before any work
+ * @example
+ * const r = simulateReplication({ queues: 1, arrivalRate: 0.5, migrationPenalty: 1, policy: { kind: "none" } },
+ *   { events: 1e6, seed: 7 });
+ * r.tail.slice(0, 3) // => [1, 0.500281, 0.250064]  (M/M/1: P(Q >= l) = 0.5^l)
+ */
+export function simulateReplication(params: SystemParams, options: SimulationOptions = {}, replication = 0): ReplicationResult {
+  validateSystem(params);
+  const resolved = resolveSimulationOptions(params, options);
+  requireInteger("replication", replication, 0, 1_000_000);
+  const report = options.onProgress;
+  const started = performance.now();
+  const progress: ReplicationProgress | undefined = report
+    ? (fraction, events) => {
+        const elapsedSeconds = (performance.now() - started) / 1000;
+        report({ fraction, events, elapsedSeconds, etaSeconds: fraction > 0 ? (elapsedSeconds * (1 - fraction)) / fraction : NaN });
+      }
+    : undefined;
+  return runReplication(params, resolved, replication, progress);
+}
+
+/** Callback of {@link runReplication}: fraction of this replication done and events simulated so far. */
+export type ReplicationProgress = (fraction: number, events: number) => void;
+
+const TWO_POW_32 = 4294967296;
+const RECORD_FIELDS = 10;
+const RECORD_CAPACITY = 1024; // records kept; pairs merge when full, so 512..1024 of them after a long run
+const PROGRESS_EVENTS = 1 << 21;
+
+/** Level arrays of the sorted structure, in a holder so that their (rare) growth can live outside the loop. */
+interface LevelArrays {
+  levelStart: Int32Array;
+  levelSum: Float64Array;
+}
+
+/** Per-job FIFO bookkeeping: a pool of job nodes (next pointer, units left, arrival time). */
+interface JobPool {
+  next: Int32Array;
+  remaining: Int32Array;
+  arrival: Float64Array;
+}
+
+/**
+ * The event loop behind {@link simulateReplication}, for already validated inputs (the worker threads call
+ * it directly). Not part of the public API.
+ */
+export function runReplication(
+  params: SystemParams,
+  o: ResolvedSimulationOptions,
+  replication: number,
+  onProgress?: ReplicationProgress,
+): ReplicationResult {
+  const wallStart = performance.now();
+  const n = params.queues;
+  const lambda = params.arrivalRate;
+  const K = params.migrationPenalty;
+  const sharing = params.policy.kind !== "none";
+  const rule = migrationRule(params.policy, K); // created once per run, called in the loop
+  // The built-in rules (q_i > q_i* + C; q_i > max(alpha q_i*, q_i* + K); q_i > q_i*) can only switch from
+  // "migrate" to "stay" as the target grows: true(own, t) implies true(own, t') for t' < t. A custom rule is
+  // not assumed to be.
+  const monotoneRule = params.policy.kind !== "custom";
+  const d = sampleCount(params.policy);
+
+  const rng = replicationStreamState(o.seed, replication);
+  // One generator step per event. Its high word W decides the type: an arrival when W < A, with
+  // A = round(2^32 lambda / (lambda + 1)), so with probability lambda / (lambda + 1) +- 2^-33. Its low word gives
+  // the queue, exactly uniform (boundedIndex). Given an arrival, W is uniform on the integers [0, A) and
+  // independent of the queue, so when A >= 2^28 (lambda >= 1/15) it is used again as the word of the
+  // shortest-sample draw, with thresholds round(A (c / (n - 1))^d): P(min >= l) = (c_l / (n - 1))^d +- 1 / (2A),
+  // within 2^-29 (see shortestSampledLevel). Below, a fresh 32-bit word is drawn (within 2^-33).
+  const arrivalThreshold = Math.round((lambda / (lambda + 1)) * TWO_POW_32);
+  const reuseEventWord = arrivalThreshold >= 2 ** 28;
+  const levelThreshold = sharing
+    ? shortestSampleThresholds(n, d, reuseEventWord ? arrivalThreshold : TWO_POW_32)
+    : new Float64Array(1);
+  const smallN = n <= 32768; // then the queue index is computed in integer arithmetic (boundedIndexSmall)
+  const queueThreshold = TWO_POW_32 % n;
+  const invRate = 1 / (n * (lambda + 1));
+  const continuous = o.clock === "time";
+
+  // Queues sorted by length.
+  const q = new Int32Array(n);
+  const order = new Int32Array(n);
+  const position = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    order[j] = j;
+    position[j] = j;
+  }
+  const maxQueueLength = o.maxQueueLength;
+  const levelHardCap = maxQueueLength + K + 2; // room for the event that crosses the limit
+  const levels: LevelArrays = {
+    levelStart: new Int32Array(Math.min(64, levelHardCap)).fill(n),
+    levelSum: new Float64Array(Math.min(64, levelHardCap)), // A_l above
+  };
+  levels.levelStart[0] = 0;
+  let levelStart = levels.levelStart;
+  let levelSum = levels.levelSum;
+  let levelCap = levelStart.length;
+  let maxLevel = 0;
+  let total = 0;
+
+  // Per-job delay bookkeeping: a FIFO list of jobs per queue, in a pool of nodes with a free list.
+  let trackingDelays = o.trackDelays;
+  const maxTrackedJobs = o.maxTrackedJobs;
+  const pool: JobPool = { next: new Int32Array(trackingDelays ? 1024 : 0), remaining: new Int32Array(trackingDelays ? 1024 : 0), arrival: new Float64Array(trackingDelays ? 1024 : 0) };
+  let jobNext = pool.next;
+  let jobRemaining = pool.remaining;
+  let jobArrival = pool.arrival;
+  let jobCap = jobNext.length;
+  const head = new Int32Array(trackingDelays ? n : 0).fill(-1);
+  const tail = new Int32Array(trackingDelays ? n : 0).fill(-1);
+  let freeJob = -1;
+  let jobsUsed = 0;
+  const histogram = new Float64Array(trackingDelays ? LOG_LINEAR_HISTOGRAM_BINS : 0);
+  let delayStopEvent = NaN;
+  let delayStopReason: string | null = null;
+
+  // Budget and warm-up, in events where possible. On the events clock event e happens at e / (n(lambda + 1)),
+  // so a time budget is the event budget of the events at or before the requested time.
+  const byEvents = o.budget === "events";
+  const warmupEvents = byEvents ? o.warmup : continuous ? Infinity : lastEventBy(o.warmup, invRate);
+  const endEvent = byEvents ? o.warmup + o.events : continuous ? Infinity : lastEventBy(o.warmup + o.time, invRate);
+  const warmupTimeTarget = byEvents ? NaN : o.warmup;
+  const endTime = byEvents ? Infinity : o.warmup + o.time;
+  let measuring = false;
+  let warmupEndTime = Infinity; // jobs arriving before it are not counted
+  let warmupEndEvent = 0;
+
+  // Records of the post-warm-up run.
+  const records = new Float64Array(RECORD_CAPACITY * RECORD_FIELDS);
+  let recordCount = 0;
+  let recordSize = 1;
+  let recStartEvent = 0;
+  let recStartTime = 0;
+  let recStartTotal = 0;
+  let queueLengthSum = 0;
+  let arrivals = 0;
+  let migrations = 0;
+  let served = 0;
+  let completed = 0;
+  let delaySum = 0;
+
+  // Sample path.
+  const pathCap = o.pathPoints;
+  const pathEvents = new Float64Array(pathCap + 1);
+  const pathTime = new Float64Array(pathCap + 1);
+  const pathTotal = new Float64Array(pathCap + 1);
+  let pathCount = 0;
+  let pathStride = 1;
+  let nextPathEvent = 0;
+
+  let nextProgressEvent = onProgress ? PROGRESS_EVENTS : Infinity;
+  let stopReason: string | null = null;
+  let e = 0; // events done
+  let t = 0; // time of the last event (continuous clock; the events clock uses e / (n(lambda + 1)))
+  let nextTimeCheck = continuous && !byEvents ? (warmupTimeTarget > 0 ? warmupTimeTarget : endTime) : Infinity;
+  let finalTime = NaN;
+
+  if (warmupEvents === 0 || (!byEvents && continuous && !(warmupTimeTarget > 0))) {
+    measuring = true;
+    warmupEndTime = 0;
+  }
+
+  main: for (;;) {
+    // ---- checkpoints between events (state X_e) ----
+    const now = continuous ? t : e * invRate;
+    if (stopReason !== null) {
+      finalTime = now;
+      break;
+    }
+    if (!measuring && e === warmupEvents) {
+      // End of an events warm-up: statistics start with the state after event e + 1.
+      measuring = true;
+      warmupEndTime = now;
+      warmupEndEvent = e;
+      for (let l = 0; l < levelCap; l++) levelSum[l] = (e + 1) * (n - (levelStart[l] as number));
+      recStartEvent = e;
+      recStartTime = now;
+      recStartTotal = total;
+      queueLengthSum = arrivals = migrations = served = completed = delaySum = 0;
+    }
+    if (measuring && e === recStartEvent + recordSize) {
+      if (recordCount === RECORD_CAPACITY) {
+        mergeRecordPairs(records, recordCount);
+        recordCount /= 2;
+        recordSize *= 2;
+      }
+      if (e === recStartEvent + recordSize) {
+        storeRecord(records, recordCount++, e - recStartEvent, now - recStartTime, queueLengthSum, arrivals, migrations,
+          served, completed, delaySum, recStartTotal, total);
+        recStartEvent = e;
+        recStartTime = now;
+        recStartTotal = total;
+        queueLengthSum = arrivals = migrations = served = completed = delaySum = 0;
+      }
+    }
+    if (e === nextPathEvent) {
+      if (pathCount === pathCap) {
+        for (let k = 0; k < pathCap / 2; k++) {
+          pathEvents[k] = pathEvents[2 * k] as number;
+          pathTime[k] = pathTime[2 * k] as number;
+          pathTotal[k] = pathTotal[2 * k] as number;
+        }
+        pathCount = pathCap / 2;
+        pathStride *= 2;
+      }
+      if (e % pathStride === 0) {
+        pathEvents[pathCount] = e;
+        pathTime[pathCount] = now;
+        pathTotal[pathCount] = total;
+        pathCount++;
+      }
+      nextPathEvent = (Math.floor(e / pathStride) + 1) * pathStride;
+    }
+    if (e >= endEvent) {
+      finalTime = now;
+      break;
+    }
+    if (e >= nextProgressEvent && onProgress) {
+      onProgress(continuous && !byEvents ? Math.min(1, t / endTime) : e / endEvent, e);
+      nextProgressEvent = e + PROGRESS_EVENTS;
+    }
+    let stop = Math.min(nextPathEvent, nextProgressEvent, endEvent, measuring ? recStartEvent + recordSize : warmupEvents);
+
+    // ---- the events up to the next checkpoint ----
+    while (e < stop) {
+      if (continuous) {
+        const tNext = t + nextExponential(rng) * invRate;
+        while (tNext > nextTimeCheck) {
+          // A time boundary falls while state X_e holds.
+          if (measuring) {
+            finalTime = endTime;
+            break main;
+          }
+          measuring = true;
+          warmupEndTime = warmupTimeTarget;
+          warmupEndEvent = e;
+          for (let l = 0; l < levelCap; l++) levelSum[l] = (e + 1) * (n - (levelStart[l] as number));
+          recStartEvent = e;
+          recStartTime = warmupTimeTarget;
+          recStartTotal = total;
+          queueLengthSum = arrivals = migrations = served = completed = delaySum = 0;
+          nextTimeCheck = endTime;
+          stop = Math.min(stop, e + recordSize);
+        }
+        t = tNext;
+      }
+      e++;
+
+      const eventWord = nextXoroshiro128PlusHigh32(rng);
+      const queueWord = (rng[4] as number) >>> 0;
+      const queue = smallN ? boundedIndexSmall(queueWord, n, queueThreshold, rng) : boundedIndex(queueWord, n, rng);
+      if (eventWord < arrivalThreshold) {
+        // ---- arrival at queue i ----
+        const i = queue;
+        arrivals++;
+        let target = i;
+        let units = 1;
+        const own = q[i] as number;
+        const shortest = q[order[0] as number] as number;
+        // With a rule that is monotone in the target's length, no sample can be shorter than the shortest
+        // queue: if the rule refuses that one, it refuses every sample, and the draw can be skipped.
+        if (sharing && (!monotoneRule || rule(own, shortest))) {
+          const levelWord = reuseEventWord ? eventWord : nextXoroshiro128PlusHigh32(rng);
+          const l = shortestSampledLevel(levelWord, own, shortest, maxLevel, n, levelStart, levelThreshold);
+          if (rule(own, l)) {
+            // i* uniform among the other queues of length l.
+            const start = levelStart[l] as number;
+            const count = (levelStart[l + 1] as number) - start;
+            let index: number;
+            const pickWord = nextXoroshiro128PlusHigh32(rng);
+            if (own === l) {
+              index = start + boundedIndex(pickWord, count - 1, rng);
+              if (index >= (position[i] as number)) index++;
+            } else {
+              index = start + boundedIndex(pickWord, count, rng);
+            }
+            target = order[index] as number;
+            units = K;
+            migrations++;
+          }
+        }
+        total += units;
+        for (let k = 0; k < units; k++) {
+          // +1 at `target`: swap it to the end of its level's block, then shrink the block.
+          const v1 = (q[target] as number) + 1;
+          const last = (levelStart[v1] as number) - 1;
+          const p = position[target] as number;
+          const other = order[last] as number;
+          order[p] = other;
+          position[other] = p;
+          order[last] = target;
+          position[target] = last;
+          levelSum[v1] = (levelSum[v1] as number) + e;
+          levelStart[v1] = last;
+          q[target] = v1;
+          if (v1 > maxLevel) {
+            maxLevel = v1;
+            if (maxLevel + 2 >= levelCap) {
+              growLevels(levels, Math.min(2 * levelCap, levelHardCap), n);
+              levelStart = levels.levelStart;
+              levelSum = levels.levelSum;
+              levelCap = levelStart.length;
+            }
+            if (maxLevel >= maxQueueLength && stopReason === null) {
+              stopReason = `a queue reached maxQueueLength = ${maxQueueLength} at event ${e}`;
+              stop = e;
+            }
+          }
+        }
+        if (trackingDelays) {
+          let node = freeJob;
+          if (node >= 0) {
+            freeJob = jobNext[node] as number;
+          } else if (jobsUsed < jobCap) {
+            node = jobsUsed++;
+          } else if (jobCap < maxTrackedJobs) {
+            growJobPool(pool, Math.min(2 * jobCap, maxTrackedJobs));
+            jobNext = pool.next;
+            jobRemaining = pool.remaining;
+            jobArrival = pool.arrival;
+            jobCap = jobNext.length;
+            node = jobsUsed++;
+          } else {
+            trackingDelays = false;
+            delayStopEvent = e;
+            delayStopReason = `more than maxTrackedJobs = ${maxTrackedJobs} jobs in the system at event ${e}`;
+          }
+          if (node >= 0) {
+            jobNext[node] = -1;
+            jobRemaining[node] = units;
+            jobArrival[node] = continuous ? t : e * invRate;
+            const tl = tail[target] as number;
+            if (tl >= 0) jobNext[tl] = node;
+            else head[target] = node;
+            tail[target] = node;
+          }
+        }
+      } else {
+        // ---- potential departure at queue j ----
+        const j = queue;
+        const v = q[j] as number;
+        if (v > 0) {
+          // -1 at j: swap it to the start of its level's block, then advance the block's start.
+          const first = levelStart[v] as number;
+          const p = position[j] as number;
+          const other = order[first] as number;
+          order[p] = other;
+          position[other] = p;
+          order[first] = j;
+          position[j] = first;
+          levelSum[v] = (levelSum[v] as number) - e;
+          levelStart[v] = first + 1;
+          q[j] = v - 1;
+          total--;
+          served++;
+          if (trackingDelays) {
+            const node = head[j] as number;
+            const left = (jobRemaining[node] as number) - 1;
+            jobRemaining[node] = left;
+            if (left === 0) {
+              const arrivedAt = jobArrival[node] as number;
+              if (arrivedAt >= warmupEndTime) {
+                const delay = (continuous ? t : e * invRate) - arrivedAt;
+                completed++;
+                delaySum += delay;
+                const bin = logLinearBin(delay);
+                histogram[bin] = (histogram[bin] as number) + 1;
+              }
+              const next = jobNext[node] as number;
+              head[j] = next;
+              if (next < 0) tail[j] = -1;
+              jobNext[node] = freeJob;
+              freeJob = node;
+            }
+          }
+        }
+      }
+      queueLengthSum += total;
+    }
+  }
+
+  // ---- wrap up ----
+  const postEvents = measuring ? e - warmupEndEvent : 0;
+  if (measuring && e > recStartEvent) {
+    if (recordCount === RECORD_CAPACITY) {
+      mergeRecordPairs(records, recordCount);
+      recordCount /= 2;
+      recordSize *= 2;
+    }
+    storeRecord(records, recordCount++, e - recStartEvent, finalTime - recStartTime, queueLengthSum, arrivals, migrations,
+      served, completed, delaySum, recStartTotal, total);
+  }
+  const tailOut: number[] = [1];
+  if (measuring && postEvents > 0) {
+    for (let l = 1; l <= maxLevel; l++) {
+      const area = (e + 1) * (n - (levelStart[l] as number)) - (levelSum[l] as number);
+      tailOut.push(area / (n * postEvents));
+    }
+  } else {
+    tailOut[0] = NaN;
+  }
+  if (pathCount === 0 || pathEvents[pathCount - 1] !== e) {
+    pathEvents[pathCount] = e;
+    pathTime[pathCount] = finalTime;
+    pathTotal[pathCount] = total;
+    pathCount++;
+  }
+  const rec = unpackRecords(records, recordCount);
+  const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  return {
+    replication,
+    seed: o.seed,
+    totalEvents: e,
+    warmupEvents: measuring ? warmupEndEvent : e,
+    events: postEvents,
+    warmupTime: measuring ? warmupEndTime : finalTime,
+    simulatedTime: measuring ? finalTime - warmupEndTime : 0,
+    clock: o.clock,
+    wallSeconds,
+    eventsPerSecond: e / wallSeconds,
+    arrivals: sum(rec.arrivals),
+    migrations: sum(rec.migrations),
+    unitsServed: sum(rec.unitsServed),
+    jobsCompleted: sum(rec.jobsCompleted),
+    delaySum: sum(rec.delaySum),
+    tail: tailOut,
+    maxQueueLengthSeen: maxLevel,
+    finalTotalQueueLength: total,
+    path: {
+      events: Array.from(pathEvents.subarray(0, pathCount)),
+      time: Array.from(pathTime.subarray(0, pathCount)),
+      totalQueueLength: Array.from(pathTotal.subarray(0, pathCount)),
+      meanQueueLength: Array.from(pathTotal.subarray(0, pathCount), (x) => x / n),
+      stride: pathStride,
+    },
+    records: rec,
+    recordSize,
+    delayHistogram: o.trackDelays ? Array.from(histogram) : null,
+    delayTracking: {
+      enabled: o.trackDelays,
+      complete: o.trackDelays && delayStopReason === null,
+      stoppedAtEvent: delayStopEvent,
+      reason: delayStopReason,
+    },
+    stoppedEarly: stopReason !== null,
+    stopReason,
+  };
+}
+
+/** The last event k with k x holding <= time (events clock: event k happens at k x holding). */
+function lastEventBy(time: number, holding: number): number {
+  let k = Math.floor(time / holding);
+  while ((k + 1) * holding <= time) k++;
+  while (k > 0 && k * holding > time) k--;
+  return k;
+}
+
+/** Grows the level arrays to `cap` entries (new levels: no queue there yet, levelStart = n). */
+function growLevels(levels: LevelArrays, cap: number, n: number): void {
+  const levelStart = new Int32Array(cap).fill(n);
+  levelStart.set(levels.levelStart);
+  const levelSum = new Float64Array(cap);
+  levelSum.set(levels.levelSum);
+  levels.levelStart = levelStart;
+  levels.levelSum = levelSum;
+}
+
+/** Grows the job pool to `cap` nodes. */
+function growJobPool(pool: JobPool, cap: number): void {
+  const next = new Int32Array(cap);
+  next.set(pool.next);
+  const remaining = new Int32Array(cap);
+  remaining.set(pool.remaining);
+  const arrival = new Float64Array(cap);
+  arrival.set(pool.arrival);
+  pool.next = next;
+  pool.remaining = remaining;
+  pool.arrival = arrival;
+}
+
+function storeRecord(
+  records: Float64Array, k: number, events: number, duration: number, queueLengthSum: number, arrivals: number,
+  migrations: number, served: number, completed: number, delaySum: number, startTotal: number, endTotal: number,
+): void {
+  const b = k * RECORD_FIELDS;
+  records[b] = events;
+  records[b + 1] = duration;
+  records[b + 2] = queueLengthSum;
+  records[b + 3] = arrivals;
+  records[b + 4] = migrations;
+  records[b + 5] = served;
+  records[b + 6] = completed;
+  records[b + 7] = delaySum;
+  records[b + 8] = startTotal;
+  records[b + 9] = endTotal;
+}
+
+/** Merges records 2k and 2k+1 into k (sums; start of the first, end of the second). */
+function mergeRecordPairs(records: Float64Array, count: number): void {
+  for (let k = 0; k < count / 2; k++) {
+    const a = 2 * k * RECORD_FIELDS;
+    const b = a + RECORD_FIELDS;
+    const out = k * RECORD_FIELDS;
+    for (let f = 0; f < 8; f++) records[out + f] = (records[a + f] as number) + (records[b + f] as number);
+    records[out + 8] = records[a + 8] as number;
+    records[out + 9] = records[b + 9] as number;
+  }
+}
+
+function unpackRecords(records: Float64Array, count: number): ReplicationResult["records"] {
+  const column = (f: number): number[] => {
+    const out: number[] = new Array(count);
+    for (let k = 0; k < count; k++) out[k] = records[k * RECORD_FIELDS + f] as number;
+    return out;
+  };
+  return {
+    events: column(0),
+    duration: column(1),
+    queueLengthSum: column(2),
+    arrivals: column(3),
+    migrations: column(4),
+    unitsServed: column(5),
+    jobsCompleted: column(6),
+    delaySum: column(7),
+    startTotal: column(8),
+    endTotal: column(9),
+  };
+}

@@ -1,0 +1,5 @@
+/** Statistics: confidence intervals, the MSER warm-up rule, the stability test, the delay histogram. */
+export * from "./confidenceInterval";
+export * from "./mserTruncation";
+export * from "./stabilityVerdict";
+export * from "./logLinearHistogram";
