@@ -12,9 +12,12 @@
 import { ParameterError } from "../model/parameterError";
 import type { CliCommand } from "./args";
 import { command as simulateCommand } from "./commands/simulate";
+import { command as theoryCommand } from "./commands/theory";
+import { command as driftCommand } from "./commands/drift";
+import { command as meanfieldCommand } from "./commands/meanfield";
 
 /** The registered subcommands, in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [simulateCommand];
+export const COMMANDS: readonly CliCommand[] = [simulateCommand, theoryCommand, driftCommand, meanfieldCommand];
 
 /** The top-level help text. */
 export function cliHelp(commands: readonly CliCommand[] = COMMANDS): string {

@@ -8,14 +8,7 @@ import { monteCarloDrift } from "../../theory/lyapunov/monteCarloDrift";
 import { theorem2LyapunovFunction } from "../../theory/lyapunov/theorem2LyapunovFunction";
 import { theorem3LyapunovFunction } from "../../theory/lyapunov/theorem3LyapunovFunction";
 import { isUsageError } from "./theory";
-
-/** The shape of a CLI command (local definition; the CLI's entry point dispatches on `name`). */
-export interface DriftCliCommand {
-  readonly name: string;
-  readonly summary: string;
-  readonly usage: string;
-  run(argv: string[]): Promise<number>;
-}
+import type { CliCommand } from "../args";
 
 /** The arguments of `drift`, as numbers (flags named in comments). */
 export interface DriftArgs {
@@ -229,7 +222,7 @@ const usage =
   "[--K <int>] [--C <int>] [--alpha <ratio>] [--d <int>|inf] [--samples <int>] [--seed <int>] [--steps <h>] [--json]";
 
 /** `drift`: exact and Monte Carlo drift of Theorem 2's or 3's Lyapunov function at a state. */
-export const command: DriftCliCommand = {
+export const command: CliCommand = {
   name: "drift",
   summary: "Exact one-step drift and Monte Carlo estimate (95% CI) of Theorem 2's or Theorem 3's Lyapunov function at a state",
   usage,

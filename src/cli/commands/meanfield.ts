@@ -4,14 +4,7 @@ import { type PolicySpec, abounce, mbounce, noSharing, shortestOfD } from "../..
 import { buildMeanFieldSystem } from "../../theory/meanfield/buildMeanFieldSystem";
 import { type MeanFieldFixedPoint, meanFieldFixedPoint } from "../../theory/meanfield/meanFieldFixedPoint";
 import type { MeanFieldVariant } from "../../theory/meanfield/meanFieldSystem";
-
-/** The shape of a CLI command (local definition; the CLI's entry point dispatches on `name`). */
-export interface MeanfieldCliCommand {
-  readonly name: string;
-  readonly summary: string;
-  readonly usage: string;
-  run(argv: string[]): Promise<number>;
-}
+import type { CliCommand } from "../args";
 
 /** Parsed and checked arguments of `meanfield`. */
 export interface MeanfieldCliOptions {
@@ -206,7 +199,7 @@ const usage =
   "[--d <int>=1|inf>] [--system derived|printed] [--tail-tolerance <1e-250..1e-3>] [--allow-outside-paper] [--json]";
 
 /** `meanfield`: the fixed point of the Section IV mean-field system (derived or as printed) and its measures. */
-export const command: MeanfieldCliCommand = {
+export const command: CliCommand = {
   name: "meanfield",
   summary: "fixed point of the mean-field ODEs of Section IV (printed eqs. (1), (2) or derived from the rules)",
   usage,

@@ -3,14 +3,7 @@ import { ParameterError } from "../../model/parameterError";
 import { exactTwoQueueThreshold } from "../../theory/thresholds/exactTwoQueueThreshold";
 import { theorem2LambdaStar } from "../../theory/thresholds/theorem2LambdaStar";
 import { theorem1ArrivalRateBound } from "../../theory/thresholds/theoremBounds";
-
-/** The shape of a CLI command (local definition; the CLI's entry point dispatches on `name`). */
-export interface TheoryCliCommand {
-  readonly name: string;
-  readonly summary: string;
-  readonly usage: string;
-  run(argv: string[]): Promise<number>;
-}
+import type { CliCommand } from "../args";
 
 /** What `theory` reports for (K, C). */
 export interface TheoryReport {
@@ -71,7 +64,7 @@ export function parseTheoryArgs(argv: string[]): { migrationPenalty: number; thr
 const usage = "theory --K <integer >= 1> --C <integer >= K> [--json]";
 
 /** `theory`: lambda*, Theorem 1's bound and the exact two-queue threshold for (K, C). */
-export const command: TheoryCliCommand = {
+export const command: CliCommand = {
   name: "theory",
   summary: "Theorem 1's bound 1/K, Theorem 2's lambda*(K, C) and the exact two-queue ABOUNCE(C, inf) threshold",
   usage,
