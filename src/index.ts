@@ -16,3 +16,4 @@ export * from "./experiments/theorems";
 export * from "./simulate";
 export * from "./random";
 export * from "./experiments/figures";
+export * from "./experiments/delay";
