@@ -22,9 +22,20 @@ test("a result is reused only for identical parameters", async () => {
   const e = await cachedStudy("demo", { lambda: 0.5, seed: 1, d: 10 }, compute, { directory });
   assert.equal(e.fromCache, false, "d = 10 is not d = Infinity");
   assert.equal(calls, 3);
-  assert.deepEqual(b.provenance.params, JSON.parse(canonicalJson({ lambda: 0.5, seed: 1, d: Infinity })));
+  assert.deepEqual(b.provenance.params, { d: Infinity, lambda: 0.5, seed: 1 });
   assert.equal(b.provenance.codeHash, codeVersion().codeHash);
   assert.equal(readdirSync(directory).filter((f) => f.includes(".tmp-")).length, 0, "no temporary file survives");
+});
+
+test("NaN and the infinities survive the cache (JSON alone would turn them into null)", async () => {
+  const directory = fresh();
+  const compute = (): { estimate: number; bounds: number[] } => ({ estimate: NaN, bounds: [-Infinity, Infinity] });
+  await cachedStudy("nonfinite", { d: Infinity }, compute, { directory });
+  const again = await cachedStudy("nonfinite", { d: Infinity }, compute, { directory });
+  assert.equal(again.fromCache, true);
+  assert.ok(Number.isNaN(again.result.estimate));
+  assert.deepEqual(again.result.bounds, [-Infinity, Infinity]);
+  assert.equal(canonicalJson({ b: 1, a: [NaN] }), '{"a":[{"nonFinite":"NaN"}],"b":1}');
 });
 
 test("an entry whose provenance does not match is recomputed, never reused", async () => {

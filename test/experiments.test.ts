@@ -22,6 +22,8 @@ test("simulatePoints: M/M/1 queues give lambda/(1-lambda); a second call reads t
   const [again] = await simulatePoints("mm1", [system], options);
   assert.equal(again?.fromCache, true);
   assert.deepEqual(again?.tail, p.tail);
+  const [twoWorkers] = await simulatePoints("mm1", [system], { ...options, workers: 2 });
+  assert.equal(twoWorkers?.fromCache, true, "the worker count does not change results, so it does not change the key");
   const [other] = await simulatePoints("mm1", [system], { ...options, seed: 4 });
   assert.equal(other?.fromCache, false, "another seed is another computation");
   await assert.rejects(simulatePoints("mm1", [{ ...system, arrivalRate: -1 }], options), /arrivalRate \(lambda\) = -1/);

@@ -39,7 +39,11 @@ export interface CacheOptions {
   readonly mode?: "use" | "refresh" | "off";
 }
 
-/** JSON with object keys sorted, so equal parameters give equal text whatever their key order. */
+/**
+ * JSON with object keys sorted, so equal parameters give equal text whatever their key order. NaN and
+ * the infinities (d = Infinity, a NaN estimate) are kept as `{"nonFinite": "Infinity"}` rather than
+ * JSON's lossy null; {@link parseCacheJson} turns them back into numbers.
+ */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === "number" && !Number.isFinite(v)) return { nonFinite: String(v) };
@@ -49,6 +53,18 @@ export function canonicalJson(value: unknown): string {
       return sorted;
     }
     if (typeof v === "function") throw new ParameterError("params", "[function]", "JSON-serialisable values only (a function cannot be cached)");
+    return v;
+  });
+}
+
+/** Parses text written by {@link canonicalJson}, restoring NaN and the infinities. */
+export function parseCacheJson(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      const tag = (v as { nonFinite?: unknown }).nonFinite;
+      if (keys.length === 1 && (tag === "NaN" || tag === "Infinity" || tag === "-Infinity")) return Number(tag);
+    }
     return v;
   });
 }
@@ -114,7 +130,7 @@ export async function cachedStudy<T>(
     }
     if (text !== undefined) {
       try {
-        const entry = JSON.parse(text) as { provenance: Provenance; result: T };
+        const entry = parseCacheJson(text) as { provenance: Provenance; result: T };
         const p = entry.provenance;
         if (p.study === study && p.codeHash === version.codeHash && canonicalJson(p.params) === paramsText) {
           return { result: entry.result, provenance: p, fromCache: true, file };
@@ -129,14 +145,14 @@ export async function cachedStudy<T>(
   const provenance: Provenance = {
     ...version,
     study,
-    params: JSON.parse(paramsText) as unknown,
+    params: parseCacheJson(paramsText),
     createdAt: new Date().toISOString(),
     computeSeconds: Number(process.hrtime.bigint() - started) / 1e9,
     node: process.version,
   };
   if (mode !== "off") {
     mkdirSync(directory, { recursive: true });
-    writeFileAtomic(file, `${JSON.stringify({ provenance, result }, null, 1)}\n`);
+    writeFileAtomic(file, `${canonicalJson({ provenance, result })}\n`);
   }
   return { result, provenance, fromCache: false, file };
 }

@@ -53,10 +53,13 @@ export async function simulatePoints(
   }
   const points: StudyPoint[] = [];
   onProgress?.(0, systems.length);
+  // Results do not depend on the number of worker threads (replication r always uses stream r), so the
+  // worker count is not part of the cache key.
+  const { workers: _workers, ...keyOptions } = simOptions;
   for (const system of systems) {
     const cached = await cachedStudy(
       study,
-      { system, options: simOptions, pathPoints: pathPoints ?? 400 },
+      { system, options: keyOptions, pathPoints: pathPoints ?? 400 },
       async () => simulationPoint(await runSimulation(system, simOptions), pathPoints),
       cache,
     );
