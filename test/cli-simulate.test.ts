@@ -16,6 +16,7 @@ test("--help lists the subcommands; simulate --help shows its flags", () => {
   const top = cli("--help");
   assert.equal(top.code, 0);
   assert.match(top.stdout, /simulate\s+simulate the queues/);
+  for (const name of ["theory", "drift", "meanfield"]) assert.match(top.stdout, new RegExp(`\\n  ${name}\\s`), name);
   const sub = cli("simulate", "--help");
   assert.equal(sub.code, 0);
   for (const flag of ["--policy", "--n", "--lambda", "--K", "--C", "--alpha", "--d", "--events", "--time", "--warmup", "--replications", "--seed", "--workers", "--json", "--progress"]) {
