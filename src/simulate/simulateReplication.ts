@@ -5,7 +5,7 @@ import { boundedIndex, boundedIndexSmall } from "../random/boundedIndex";
 import { nextExponential } from "../random/exponentialZiggurat";
 import { replicationStreamState } from "../random/replicationStream";
 import { nextXoroshiro128PlusHigh32 } from "../random/xoroshiro128Plus";
-import { LOG_LINEAR_HISTOGRAM_BINS, logLinearBin } from "../statistics/logLinearHistogram";
+import { JobDelayTracker } from "./jobDelayTracker";
 import type { ReplicationResult } from "./replicationResult";
 import { shortestSampleThresholds, shortestSampledLevel } from "./shortestSampledLevel";
 import { type ResolvedSimulationOptions, type SimulationOptions, resolveSimulationOptions } from "./simulationOptions";
@@ -89,12 +89,6 @@ interface LevelArrays {
   levelSum: Float64Array;
 }
 
-/** Per-job FIFO bookkeeping: a pool of job nodes (next pointer, units left, arrival time). */
-interface JobPool {
-  next: Int32Array;
-  remaining: Int32Array;
-  arrival: Float64Array;
-}
 
 /**
  * The event loop behind {@link simulateReplication}, for already validated inputs (the worker threads call
@@ -153,24 +147,14 @@ export function runReplication(
   let levelStart = levels.levelStart;
   let levelSum = levels.levelSum;
   let levelCap = levelStart.length;
-  let maxLevel = 0;
+  let maxLevel = 0; // longest queue seen
+  let minLevel = 0; // length of the shortest queue now
   let total = 0;
 
-  // Per-job delay bookkeeping: a FIFO list of jobs per queue, in a pool of nodes with a free list.
+  // Per-job delay bookkeeping (a FIFO list of jobs per queue).
   let trackingDelays = o.trackDelays;
-  const maxTrackedJobs = o.maxTrackedJobs;
-  const pool: JobPool = { next: new Int32Array(trackingDelays ? 1024 : 0), remaining: new Int32Array(trackingDelays ? 1024 : 0), arrival: new Float64Array(trackingDelays ? 1024 : 0) };
-  let jobNext = pool.next;
-  let jobRemaining = pool.remaining;
-  let jobArrival = pool.arrival;
-  let jobCap = jobNext.length;
-  const head = new Int32Array(trackingDelays ? n : 0).fill(-1);
-  const tail = new Int32Array(trackingDelays ? n : 0).fill(-1);
-  let freeJob = -1;
-  let jobsUsed = 0;
-  const histogram = new Float64Array(trackingDelays ? LOG_LINEAR_HISTOGRAM_BINS : 0);
+  const tracker = new JobDelayTracker(trackingDelays ? n : 0, o.maxTrackedJobs);
   let delayStopEvent = NaN;
-  let delayStopReason: string | null = null;
 
   // Budget and warm-up, in events where possible. On the events clock event e happens at e / (n(lambda + 1)),
   // so a time budget is the event budget of the events at or before the requested time.
@@ -180,7 +164,7 @@ export function runReplication(
   const warmupTimeTarget = byEvents ? NaN : o.warmup;
   const endTime = byEvents ? Infinity : o.warmup + o.time;
   let measuring = false;
-  let warmupEndTime = Infinity; // jobs arriving before it are not counted
+  let warmupEndTime = Infinity;
   let warmupEndEvent = 0;
 
   // Records of the post-warm-up run.
@@ -194,8 +178,6 @@ export function runReplication(
   let arrivals = 0;
   let migrations = 0;
   let served = 0;
-  let completed = 0;
-  let delaySum = 0;
 
   // Sample path.
   const pathCap = o.pathPoints;
@@ -216,6 +198,7 @@ export function runReplication(
   if (warmupEvents === 0 || (!byEvents && continuous && !(warmupTimeTarget > 0))) {
     measuring = true;
     warmupEndTime = 0;
+    tracker.countFrom = 0;
   }
 
   main: for (;;) {
@@ -234,7 +217,8 @@ export function runReplication(
       recStartEvent = e;
       recStartTime = now;
       recStartTotal = total;
-      queueLengthSum = arrivals = migrations = served = completed = delaySum = 0;
+      queueLengthSum = arrivals = migrations = served = tracker.completed = tracker.delaySum = 0;
+      tracker.countFrom = now; // jobs arriving before the end of the warm-up are not counted
     }
     if (measuring && e === recStartEvent + recordSize) {
       if (recordCount === RECORD_CAPACITY) {
@@ -244,11 +228,11 @@ export function runReplication(
       }
       if (e === recStartEvent + recordSize) {
         storeRecord(records, recordCount++, e - recStartEvent, now - recStartTime, queueLengthSum, arrivals, migrations,
-          served, completed, delaySum, recStartTotal, total);
+          served, tracker.completed, tracker.delaySum, recStartTotal, total);
         recStartEvent = e;
         recStartTime = now;
         recStartTotal = total;
-        queueLengthSum = arrivals = migrations = served = completed = delaySum = 0;
+        queueLengthSum = arrivals = migrations = served = tracker.completed = tracker.delaySum = 0;
       }
     }
     if (e === nextPathEvent) {
@@ -296,7 +280,8 @@ export function runReplication(
           recStartEvent = e;
           recStartTime = warmupTimeTarget;
           recStartTotal = total;
-          queueLengthSum = arrivals = migrations = served = completed = delaySum = 0;
+          queueLengthSum = arrivals = migrations = served = tracker.completed = tracker.delaySum = 0;
+          tracker.countFrom = warmupTimeTarget;
           nextTimeCheck = endTime;
           stop = Math.min(stop, e + recordSize);
         }
@@ -314,7 +299,7 @@ export function runReplication(
         let target = i;
         let units = 1;
         const own = q[i] as number;
-        const shortest = q[order[0] as number] as number;
+        const shortest = minLevel;
         // With a rule that is monotone in the target's length, no sample can be shorter than the shortest
         // queue: if the rule refuses that one, it refuses every sample, and the draw can be skipped.
         if (sharing && (!monotoneRule || rule(own, shortest))) {
@@ -351,6 +336,7 @@ export function runReplication(
           levelSum[v1] = (levelSum[v1] as number) + e;
           levelStart[v1] = last;
           q[target] = v1;
+          if (last === 0) minLevel = v1; // no queue is shorter than v1 any more
           if (v1 > maxLevel) {
             maxLevel = v1;
             if (maxLevel + 2 >= levelCap) {
@@ -366,31 +352,10 @@ export function runReplication(
           }
         }
         if (trackingDelays) {
-          let node = freeJob;
-          if (node >= 0) {
-            freeJob = jobNext[node] as number;
-          } else if (jobsUsed < jobCap) {
-            node = jobsUsed++;
-          } else if (jobCap < maxTrackedJobs) {
-            growJobPool(pool, Math.min(2 * jobCap, maxTrackedJobs));
-            jobNext = pool.next;
-            jobRemaining = pool.remaining;
-            jobArrival = pool.arrival;
-            jobCap = jobNext.length;
-            node = jobsUsed++;
-          } else {
+          tracker.arrive(target, units, continuous ? t : e * invRate, e);
+          if (!tracker.active) {
             trackingDelays = false;
             delayStopEvent = e;
-            delayStopReason = `more than maxTrackedJobs = ${maxTrackedJobs} jobs in the system at event ${e}`;
-          }
-          if (node >= 0) {
-            jobNext[node] = -1;
-            jobRemaining[node] = units;
-            jobArrival[node] = continuous ? t : e * invRate;
-            const tl = tail[target] as number;
-            if (tl >= 0) jobNext[tl] = node;
-            else head[target] = node;
-            tail[target] = node;
           }
         }
       } else {
@@ -409,28 +374,10 @@ export function runReplication(
           levelSum[v] = (levelSum[v] as number) - e;
           levelStart[v] = first + 1;
           q[j] = v - 1;
+          if (v <= minLevel) minLevel = v - 1;
           total--;
           served++;
-          if (trackingDelays) {
-            const node = head[j] as number;
-            const left = (jobRemaining[node] as number) - 1;
-            jobRemaining[node] = left;
-            if (left === 0) {
-              const arrivedAt = jobArrival[node] as number;
-              if (arrivedAt >= warmupEndTime) {
-                const delay = (continuous ? t : e * invRate) - arrivedAt;
-                completed++;
-                delaySum += delay;
-                const bin = logLinearBin(delay);
-                histogram[bin] = (histogram[bin] as number) + 1;
-              }
-              const next = jobNext[node] as number;
-              head[j] = next;
-              if (next < 0) tail[j] = -1;
-              jobNext[node] = freeJob;
-              freeJob = node;
-            }
-          }
+          if (trackingDelays) tracker.depart(j, continuous ? t : e * invRate);
         }
       }
       queueLengthSum += total;
@@ -446,7 +393,7 @@ export function runReplication(
       recordSize *= 2;
     }
     storeRecord(records, recordCount++, e - recStartEvent, finalTime - recStartTime, queueLengthSum, arrivals, migrations,
-      served, completed, delaySum, recStartTotal, total);
+      served, tracker.completed, tracker.delaySum, recStartTotal, total);
   }
   const tailOut: number[] = [1];
   if (measuring && postEvents > 0) {
@@ -494,12 +441,12 @@ export function runReplication(
     },
     records: rec,
     recordSize,
-    delayHistogram: o.trackDelays ? Array.from(histogram) : null,
+    delayHistogram: o.trackDelays ? Array.from(tracker.histogram) : null,
     delayTracking: {
       enabled: o.trackDelays,
-      complete: o.trackDelays && delayStopReason === null,
+      complete: o.trackDelays && tracker.stopReason === null,
       stoppedAtEvent: delayStopEvent,
-      reason: delayStopReason,
+      reason: tracker.stopReason,
     },
     stoppedEarly: stopReason !== null,
     stopReason,
@@ -524,18 +471,6 @@ function growLevels(levels: LevelArrays, cap: number, n: number): void {
   levels.levelSum = levelSum;
 }
 
-/** Grows the job pool to `cap` nodes. */
-function growJobPool(pool: JobPool, cap: number): void {
-  const next = new Int32Array(cap);
-  next.set(pool.next);
-  const remaining = new Int32Array(cap);
-  remaining.set(pool.remaining);
-  const arrival = new Float64Array(cap);
-  arrival.set(pool.arrival);
-  pool.next = next;
-  pool.remaining = remaining;
-  pool.arrival = arrival;
-}
 
 function storeRecord(
   records: Float64Array, k: number, events: number, duration: number, queueLengthSum: number, arrivals: number,
