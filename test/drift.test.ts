@@ -11,6 +11,7 @@ import {
   monteCarloDrift, theorem2LyapunovFunction, theorem3DriftSurvey, theorem3LyapunovFunction,
 } from "../src/theory/stabilityIndex";
 import { command as driftCommand, driftReport } from "../src/cli/commands/drift";
+import { captureOutput } from "./support/captureOutput";
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);
@@ -234,30 +235,13 @@ test("the drift command reports the exact drift and an interval covering it; bad
   const a = 0.9 / 3.8, s = 1 / 3.8, beta = 0.1 / 1.9;
   close(report.exact ?? NaN, a * (3 - 7 * beta) - 2 * s, 1e-12, "exact");
   assert.ok(report.estimate.ci95[0] <= report.exact! && report.exact! <= report.estimate.ci95[1]);
-  const out = await capture(() => driftCommand.run("--lyapunov thm3 --state 10,10 --policy mbounce --lambda 0.9 --K 2 --alpha 2 --json".split(" ")));
+  const out = await captureOutput(() => driftCommand.run("--lyapunov thm3 --state 10,10 --policy mbounce --lambda 0.9 --K 2 --alpha 2 --json".split(" ")));
   assert.equal(out.code, 0);
   close(JSON.parse(out.stdout).exact, 2 * 10 * (0.9 - 1) / 1.9 + 1 + 1, 1e-12, "cli exact");
-  const bad = await capture(() => driftCommand.run("--lyapunov thm2 --state 5,3 --policy abounce --lambda 2 --K 2 --C 2".split(" ")));
+  const bad = await captureOutput(() => driftCommand.run("--lyapunov thm2 --state 5,3 --policy abounce --lambda 2 --K 2 --C 2".split(" ")));
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^--lambda = 2 is out of range/);
-  const missing = await capture(() => driftCommand.run("--lyapunov thm3 --state 5,3 --policy mbounce --lambda 0.5 --K 2".split(" ")));
+  const missing = await captureOutput(() => driftCommand.run("--lyapunov thm3 --state 5,3 --policy mbounce --lambda 0.5 --K 2".split(" ")));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^--alpha/);
 });
-
-/** Runs `fn` with process.stdout/stderr captured. */
-async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await fn();
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}

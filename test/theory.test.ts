@@ -12,6 +12,7 @@ import {
 } from "../src/theory/stabilityIndex";
 import { twoQueueThresholdSimulationCheck } from "../src/theory/thresholds/twoQueueThresholdSimulationCheck";
 import { command as theoryCommand, theoryReport } from "../src/cli/commands/theory";
+import { captureOutput } from "./support/captureOutput";
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);
@@ -245,30 +246,13 @@ test("the theory command prints the three numbers and returns 2 with the flag's 
   close(report.lambdaStar, (5 + Math.sqrt(265)) / 24, 1e-15, "lambdaStar");
   assert.equal(report.theorem1Bound, 0.5);
   close(report.exactTwoQueueThreshold, exactTwoQueueThreshold(2, 2).criticalArrivalRate, 0, "exact");
-  const captured = await capture(() => theoryCommand.run(["--K", "2", "--C", "2", "--json"]));
+  const captured = await captureOutput(() => theoryCommand.run(["--K", "2", "--C", "2", "--json"]));
   assert.equal(captured.code, 0);
   assert.deepEqual(JSON.parse(captured.stdout), report);
-  const bad = await capture(() => theoryCommand.run(["--K", "2", "--C", "x"]));
+  const bad = await captureOutput(() => theoryCommand.run(["--K", "2", "--C", "x"]));
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--C = "x"/);
-  const unknown = await capture(() => theoryCommand.run(["--K", "2", "--lambda", "0.5"]));
+  const unknown = await captureOutput(() => theoryCommand.run(["--K", "2", "--lambda", "0.5"]));
   assert.equal(unknown.code, 2);
 });
-
-/** Runs `fn` with process.stdout/stderr captured. */
-async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await fn();
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
 

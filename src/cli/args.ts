@@ -138,3 +138,21 @@ function describeRange(range: NumberFlagRange): string {
   if (max !== Infinity) parts.push(`${maxInclusive ? "<=" : "<"} ${max}`);
   return parts.length > 0 ? `${kind} ${parts.join(" and ")}` : kind;
 }
+
+/**
+ * Re-issues a library ParameterError under the command-line flag that set the parameter (for example
+ * "threshold (C)" -> "--C"), so the message names what the user typed. Other errors pass through unchanged.
+ *
+ * @param error anything thrown
+ * @param flagOf the library's parameter names mapped to flags
+ * @example
+ * renameParameterError(new ParameterError("threshold (C)", 1, "a finite number >= K = 2"), { "threshold (C)": "--C" }).message
+ * // => "--C = 1 is out of range: a finite number >= K = 2"
+ */
+export function renameParameterError(error: unknown, flagOf: Readonly<Record<string, string>>): unknown {
+  if (!(error instanceof ParameterError)) return error;
+  const flag = flagOf[error.parameter];
+  if (flag === undefined) return error;
+  const allowed = error.allowed.split(error.parameter.split(" ")[0] as string).join(flag.replace(/^--/, ""));
+  return new ParameterError(flag, error.value, allowed, error.note);
+}

@@ -16,6 +16,8 @@ export class ParameterError extends RangeError {
   readonly value: unknown;
   /** The allowed range, in words. */
   readonly allowed: string;
+  /** A remark after the range (for example how to opt out of a paper's constraint), if any. */
+  readonly note: string | undefined;
 
   constructor(parameter: string, value: unknown, allowed: string, note?: string) {
     super(`${parameter} = ${formatValue(value)} is out of range: ${allowed}${note ? ` (${note})` : ""}`);
@@ -23,6 +25,7 @@ export class ParameterError extends RangeError {
     this.parameter = parameter;
     this.value = value;
     this.allowed = allowed;
+    this.note = note;
   }
 }
 

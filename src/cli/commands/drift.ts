@@ -8,7 +8,7 @@ import { monteCarloDrift } from "../../theory/lyapunov/monteCarloDrift";
 import { theorem2LyapunovFunction } from "../../theory/lyapunov/theorem2LyapunovFunction";
 import { theorem3LyapunovFunction } from "../../theory/lyapunov/theorem3LyapunovFunction";
 import { isUsageError } from "./theory";
-import type { CliCommand } from "../args";
+import { type CliCommand, renameParameterError } from "../args";
 
 /** The arguments of `drift`, as numbers (flags named in comments). */
 export interface DriftArgs {
@@ -63,12 +63,6 @@ const FLAG_OF: Record<string, string> = {
   steps: "--steps",
 };
 
-/** Re-throws a library ParameterError with the CLI flag's name. */
-function asFlagError(error: unknown): unknown {
-  if (!(error instanceof ParameterError)) return error;
-  const flag = FLAG_OF[error.parameter];
-  return flag === undefined ? error : new ParameterError(flag, error.value, error.allowed);
-}
 
 /**
  * The exact one-step drift and a Monte Carlo estimate (of the h-step drift when steps > 1) of Theorem 2's or
@@ -88,7 +82,7 @@ export function driftReport(args: DriftArgs): DriftReport {
   try {
     return driftReportUnchecked(args);
   } catch (error) {
-    throw asFlagError(error);
+    throw renameParameterError(error, FLAG_OF);
   }
 }
 

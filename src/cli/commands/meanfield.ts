@@ -4,7 +4,7 @@ import { type PolicySpec, abounce, mbounce, noSharing, shortestOfD } from "../..
 import { buildMeanFieldSystem } from "../../theory/meanfield/buildMeanFieldSystem";
 import { type MeanFieldFixedPoint, meanFieldFixedPoint } from "../../theory/meanfield/meanFieldFixedPoint";
 import type { MeanFieldVariant } from "../../theory/meanfield/meanFieldSystem";
-import type { CliCommand } from "../args";
+import { type CliCommand, renameParameterError } from "../args";
 
 /** Parsed and checked arguments of `meanfield`. */
 export interface MeanfieldCliOptions {
@@ -54,15 +54,6 @@ const FLAG_OF: Record<string, string> = {
   tailTolerance: "--tail-tolerance",
 };
 
-/** Re-issues a library ParameterError under the flag's name (for example "threshold (C)" -> "--C"). */
-function asFlagError(error: unknown): unknown {
-  if (!(error instanceof ParameterError)) return error;
-  const flag = FLAG_OF[error.parameter];
-  if (flag === undefined) return error;
-  const note = /\((.*)\)$/.exec(error.message.slice(error.message.indexOf(error.allowed) + error.allowed.length))?.[1];
-  const allowed = error.allowed.split(error.parameter.split(" ")[0] as string).join(flag.replace(/^--/, ""));
-  return new ParameterError(flag, error.value, allowed, note);
-}
 
 /**
  * Parses `meanfield` arguments. Cost O(argv length).
@@ -145,7 +136,7 @@ export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliRepor
     }, options.variant);
     fp = meanFieldFixedPoint(system, { tailTolerance: options.tailTolerance });
   } catch (error) {
-    throw asFlagError(error);
+    throw renameParameterError(error, FLAG_OF);
   }
   const m = fp.metrics;
   const report: MeanfieldCliReport = {
