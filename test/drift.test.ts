@@ -10,7 +10,8 @@ import {
   type LyapunovFunction, embeddedChainStepper, embeddedChainTransitions, exactDrift, lyapunovFromFunction,
   monteCarloDrift, theorem2LyapunovFunction, theorem3DriftSurvey, theorem3LyapunovFunction,
 } from "../src/theory/stabilityIndex";
-import { command as driftCommand, driftReport } from "../src/cli/commands/drift";
+import { driftReport } from "../src/cli/commands/drift";
+import { runCli } from "../src/cli/main";
 import { captureOutput } from "./support/captureOutput";
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
@@ -235,13 +236,13 @@ test("the drift command reports the exact drift and an interval covering it; bad
   const a = 0.9 / 3.8, s = 1 / 3.8, beta = 0.1 / 1.9;
   close(report.exact ?? NaN, a * (3 - 7 * beta) - 2 * s, 1e-12, "exact");
   assert.ok(report.estimate.ci95[0] <= report.exact! && report.exact! <= report.estimate.ci95[1]);
-  const out = await captureOutput(() => driftCommand.run("--lyapunov thm3 --state 10,10 --policy mbounce --lambda 0.9 --K 2 --alpha 2 --json".split(" ")));
+  const out = await captureOutput(() => runCli("drift --lyapunov thm3 --state 10,10 --policy mbounce --lambda 0.9 --K 2 --alpha 2 --json".split(" ")));
   assert.equal(out.code, 0);
   close(JSON.parse(out.stdout).exact, 2 * 10 * (0.9 - 1) / 1.9 + 1 + 1, 1e-12, "cli exact");
-  const bad = await captureOutput(() => driftCommand.run("--lyapunov thm2 --state 5,3 --policy abounce --lambda 2 --K 2 --C 2".split(" ")));
+  const bad = await captureOutput(() => runCli("drift --lyapunov thm2 --state 5,3 --policy abounce --lambda 2 --K 2 --C 2".split(" ")));
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /^--lambda = 2 is out of range/);
-  const missing = await captureOutput(() => driftCommand.run("--lyapunov thm3 --state 5,3 --policy mbounce --lambda 0.5 --K 2".split(" ")));
+  assert.match(bad.stderr, /^migration-penalties drift: --lambda = 2 is out of range/);
+  const missing = await captureOutput(() => runCli("drift --lyapunov thm3 --state 5,3 --policy mbounce --lambda 0.5 --K 2".split(" ")));
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /^--alpha/);
+  assert.match(missing.stderr, /^migration-penalties drift: --alpha/);
 });

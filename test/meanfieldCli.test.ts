@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ParameterError } from "../src/model/parameterError";
-import { command, formatMeanfieldReport, meanfieldReport, parseMeanfieldArgs } from "../src/cli/commands/meanfield";
+import { formatMeanfieldReport, meanfieldReport, parseMeanfieldArgs } from "../src/cli/commands/meanfield";
+import { runCli } from "../src/cli/main";
 
 const argv = (s: string): string[] => s.split(" ");
 
@@ -60,16 +61,16 @@ test("meanfield run(): exit 2 with the message on stderr for bad input, 1 when n
   let codes: number[];
   try {
     codes = [
-      await command.run(argv("--policy abounce --lambda 0.75 --K 2 --C 1 --d 10")),
-      await command.run(argv("--policy abounce --lambda 0.79 --K 2 --C 2 --d 10 --json")),
-      await command.run(argv("--policy mbounce --lambda 0.75 --K 2 --alpha 2 --d 10 --json")),
+      await runCli(argv("meanfield --policy abounce --lambda 0.75 --K 2 --C 1 --d 10")),
+      await runCli(argv("meanfield --policy abounce --lambda 0.79 --K 2 --C 2 --d 10 --json")),
+      await runCli(argv("meanfield --policy mbounce --lambda 0.75 --K 2 --alpha 2 --d 10 --json")),
     ];
   } finally {
     process.stdout.write = outWrite;
     process.stderr.write = errWrite;
   }
   assert.deepEqual(codes, [2, 1, 0]);
-  assert.match(captured[0]!, /^--C = 1 is out of range/);
+  assert.match(captured[0]!, /^migration-penalties meanfield: --C = 1 is out of range/);
   assert.equal(JSON.parse(captured[captured.length - 2]!).converged, false);
   assert.equal(JSON.parse(captured[captured.length - 1]!).converged, true);
 });

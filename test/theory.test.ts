@@ -11,7 +11,8 @@ import {
   twoQueueDifferenceLaw,
 } from "../src/theory/stabilityIndex";
 import { twoQueueThresholdSimulationCheck } from "../src/theory/thresholds/twoQueueThresholdSimulationCheck";
-import { command as theoryCommand, theoryReport } from "../src/cli/commands/theory";
+import { theoryReport } from "../src/cli/commands/theory";
+import { runCli } from "../src/cli/main";
 import { captureOutput } from "./support/captureOutput";
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
@@ -246,13 +247,14 @@ test("the theory command prints the three numbers and returns 2 with the flag's 
   close(report.lambdaStar, (5 + Math.sqrt(265)) / 24, 1e-15, "lambdaStar");
   assert.equal(report.theorem1Bound, 0.5);
   close(report.exactTwoQueueThreshold, exactTwoQueueThreshold(2, 2).criticalArrivalRate, 0, "exact");
-  const captured = await captureOutput(() => theoryCommand.run(["--K", "2", "--C", "2", "--json"]));
+  const captured = await captureOutput(() => runCli(["theory", "--K", "2", "--C", "2", "--json"]));
   assert.equal(captured.code, 0);
   assert.deepEqual(JSON.parse(captured.stdout), report);
-  const bad = await captureOutput(() => theoryCommand.run(["--K", "2", "--C", "x"]));
+  const bad = await captureOutput(() => runCli(["theory", "--K", "2", "--C", "x"]));
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--C = "x"/);
-  const unknown = await captureOutput(() => theoryCommand.run(["--K", "2", "--lambda", "0.5"]));
+  const unknown = await captureOutput(() => runCli(["theory", "--K", "2", "--lambda", "0.5"]));
   assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^migration-penalties theory: .*lambda/);
 });
 

@@ -156,3 +156,10 @@ export function renameParameterError(error: unknown, flagOf: Readonly<Record<str
   const allowed = error.allowed.split(error.parameter.split(" ")[0] as string).join(flag.replace(/^--/, ""));
   return new ParameterError(flag, error.value, allowed, error.note);
 }
+
+/** True for a ParameterError or an error of node:util parseArgs (unknown flag, missing value). */
+export function isUsageError(error: unknown): error is Error {
+  if (error instanceof ParameterError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}

@@ -9,8 +9,7 @@
  *
  * Exit codes: 0 success, 1 failure while running, 2 bad command line (message on stderr, no stack trace).
  */
-import { ParameterError } from "../model/parameterError";
-import type { CliCommand } from "./args";
+import { type CliCommand, isUsageError } from "./args";
 import { command as simulateCommand } from "./commands/simulate";
 import { command as theoryCommand } from "./commands/theory";
 import { command as driftCommand } from "./commands/drift";
@@ -59,8 +58,9 @@ export async function runCli(argv: string[], commands: readonly CliCommand[] = C
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof ParameterError) {
-      process.stderr.write(`migration-penalties ${name}: ${error.message}\n`);
+    if (isUsageError(error)) {
+      // One policy for every command: a bad flag is one line naming it on stderr, exit 2, no stack trace.
+      process.stderr.write(`migration-penalties ${name}: ${(error as Error).message} (see \`migration-penalties ${name} --help\`)\n`);
       return 2;
     }
     process.stderr.write(`migration-penalties ${name}: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -7,7 +7,6 @@ import type { LyapunovFunction } from "../../theory/lyapunov/lyapunovFunction";
 import { monteCarloDrift } from "../../theory/lyapunov/monteCarloDrift";
 import { theorem2LyapunovFunction } from "../../theory/lyapunov/theorem2LyapunovFunction";
 import { theorem3LyapunovFunction } from "../../theory/lyapunov/theorem3LyapunovFunction";
-import { isUsageError } from "./theory";
 import { type CliCommand, renameParameterError } from "../args";
 
 /** The arguments of `drift`, as numbers (flags named in comments). */
@@ -221,8 +220,7 @@ export const command: CliCommand = {
   summary: "Exact one-step drift and Monte Carlo estimate (95% CI) of Theorem 2's or Theorem 3's Lyapunov function at a state",
   usage,
   async run(argv: string[]): Promise<number> {
-    try {
-      const args = parseDriftArgs(argv);
+    const args = parseDriftArgs(argv);
       const report = driftReport(args);
       if (args.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -236,11 +234,6 @@ export const command: CliCommand = {
           ].join("\n") + "\n",
         );
       }
-      return 0;
-    } catch (error) {
-      if (!isUsageError(error)) throw error;
-      process.stderr.write(`${error.message}\nusage: ${usage}\n`);
-      return 2;
-    }
+    return 0;
   },
 };

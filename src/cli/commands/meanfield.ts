@@ -195,18 +195,9 @@ export const command: CliCommand = {
   summary: "fixed point of the mean-field ODEs of Section IV (printed eqs. (1), (2) or derived from the rules)",
   usage,
   async run(argv: string[]): Promise<number> {
-    let report: MeanfieldCliReport;
-    let json: boolean;
-    try {
-      const options = parseMeanfieldArgs(argv);
-      json = options.json;
-      report = meanfieldReport(options);
-    } catch (error) {
-      if (!(error instanceof ParameterError)) throw error;
-      process.stderr.write(`${error.message}\nusage: ${usage}\n`);
-      return 2;
-    }
-    process.stdout.write(`${json ? JSON.stringify(report) : formatMeanfieldReport(report)}\n`);
+    const options = parseMeanfieldArgs(argv);
+    const report = meanfieldReport(options);
+    process.stdout.write(`${options.json ? JSON.stringify(report) : formatMeanfieldReport(report)}\n`);
     return report.converged ? 0 : 1;
   },
 };

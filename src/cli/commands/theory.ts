@@ -69,8 +69,7 @@ export const command: CliCommand = {
   summary: "Theorem 1's bound 1/K, Theorem 2's lambda*(K, C) and the exact two-queue ABOUNCE(C, inf) threshold",
   usage,
   async run(argv: string[]): Promise<number> {
-    try {
-      const args = parseTheoryArgs(argv);
+    const args = parseTheoryArgs(argv);
       const report = theoryReport(args);
       if (args.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -84,18 +83,7 @@ export const command: CliCommand = {
           ].join("\n") + "\n",
         );
       }
-      return 0;
-    } catch (error) {
-      if (!isUsageError(error)) throw error;
-      process.stderr.write(`${error.message}\nusage: ${usage}\n`);
-      return 2;
-    }
+    return 0;
   },
 };
 
-/** True for a ParameterError or an error of node:util parseArgs (unknown flag, missing value). */
-export function isUsageError(error: unknown): error is Error {
-  if (error instanceof ParameterError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
-}
