@@ -60,7 +60,7 @@ export async function runCli(argv: string[], commands: readonly CliCommand[] = C
   } catch (error) {
     if (isUsageError(error)) {
       // One policy for every command: a bad flag is one line naming it on stderr, exit 2, no stack trace.
-      process.stderr.write(`migration-penalties ${name}: ${(error as Error).message} (see \`migration-penalties ${name} --help\`)\n`);
+      process.stderr.write(`migration-penalties ${name}: ${(error as Error).message}\n`);
       return 2;
     }
     process.stderr.write(`migration-penalties ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
