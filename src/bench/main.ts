@@ -88,6 +88,13 @@ function main(argv: string[]): void {
     child(JSON.parse(argv[childIndex + 1] as string) as ChildRequest);
     return;
   }
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(
+      "usage: node dist/bench/main.js [--events N (default 1e8)] [--repeats R (default 3)]\n" +
+        "Measures events/s and peak memory against ../shared/bench/reference-sim.c in the same run (see the file's comment).\n",
+    );
+    return;
+  }
   const flags: CliFlags = parseCliFlags(argv, { events: { type: "string" }, repeats: { type: "string" } });
   const events = numberFlag(flags, "events", { min: 1e5, max: 1e10, integer: true }, 1e8) as number;
   const repeats = numberFlag(flags, "repeats", { min: 1, max: 50, integer: true }, 3) as number;
