@@ -1,5 +1,6 @@
 import { ParameterError, requireInteger, requireNumber } from "./parameterError";
-import { type PolicySpec, validatePolicy } from "./policy";
+import { type PolicySpec, sampleCount, validatePolicy } from "./policy";
+import { type SamplingScheme, validateSampling } from "./sampling";
 
 /**
  * The model of Section II: n queues, Poisson(lambda) arrivals at each, exp(1) service, and a job that
@@ -15,6 +16,11 @@ export interface SystemParams {
   readonly migrationPenalty: number;
   /** The routing policy. */
   readonly policy: PolicySpec;
+  /**
+   * How an arrival samples its d candidate queues (src/model/sampling.ts): "others" (the paper's, default: d
+   * of the other n - 1 with replacement), "all" (d of all n with replacement) or "others-without-replacement".
+   */
+  readonly sampling?: SamplingScheme;
   /** Opt in to parameters outside the paper's constraints (C < K, alpha <= 1, sqd with K > 1). Default false. */
   readonly allowOutsidePaper?: boolean;
 }
@@ -40,5 +46,6 @@ export function validateSystem(params: SystemParams): SystemParams {
   if (params.policy.kind !== "none" && params.queues < 2) {
     throw new ParameterError("queues (n)", params.queues, "an integer >= 2 when the policy shares (there must be another queue to sample)");
   }
+  validateSampling(params.sampling, params.queues, sampleCount(params.policy));
   return params;
 }

@@ -97,6 +97,9 @@ export const MAX_SIMULATION_EVENTS = 2 ** 50;
  */
 export function resolveSimulationOptions(params: SystemParams, options: SimulationOptions = {}): ResolvedSimulationOptions {
   if (options === null || typeof options !== "object") throw new ParameterError("options", options, "an object");
+  if (params?.sampling !== undefined && params.sampling !== "others") {
+    throw new ParameterError("sampling", params.sampling, '"others" (the simulator implements only the paper\'s scheme so far; the exact drift implements every scheme)');
+  }
   if (options.events !== undefined && options.time !== undefined) {
     throw new ParameterError("time", options.time, "absent when events is given (choose one budget)");
   }

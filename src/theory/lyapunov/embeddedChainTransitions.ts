@@ -1,4 +1,5 @@
 import { migrationRule, sampleCount } from "../../model/policy";
+import { validateSampling } from "../../model/sampling";
 import { shortestSampleLaw } from "../../model/shortestSample";
 import { type SystemParams, validateSystem } from "../../model/system";
 import { requireState } from "./requireState";
@@ -20,13 +21,14 @@ export interface ChainTransition {
 /**
  * The exact one-step law of the embedded chain of Section II, uniformized at rate n(lambda + 1): each event is
  * an arrival at queue i w.p. lambda / (n(lambda + 1)) or a service completion at queue i w.p. 1/(n(lambda + 1))
- * (a self-loop when q_i = 0). An arrival at i samples d of the other n - 1 queues with replacement; i* is the
- * shortest sampled queue; `migrationRule(policy, K)(q_i, q_i*)` decides whether K jobs go to i* or one job
- * joins i.
+ * (a self-loop when q_i = 0). An arrival at i samples d queues by the system's sampling scheme (default: d of
+ * the other n - 1 with replacement; see src/model/sampling.ts); i* is the shortest sampled queue;
+ * `migrationRule(policy, K)(q_i, q_i*)` decides whether K jobs go to i* or one job joins i.
  *
- * The law of the LENGTH of i* is `shortestSampleLaw` (applied to the ranks of the other lengths, which gives
- * the same law over distinct lengths at a cost independent of the lengths' size). Given that length, i* is
- * equally likely to be any of the other queues of that length (the samples are exchangeable). With
+ * The law of the LENGTH of i* is `shortestSampleLaw` (applied to the ranks of the candidates' lengths, which
+ * gives the same law over distinct lengths at a cost independent of the lengths' size). Given that length, i*
+ * is equally likely to be any candidate of that length (the samples are exchangeable). Under the "all" scheme
+ * the arrival's own queue is a candidate; when it is i*, the job stays (one unit joins i). With
  * `ties: "each"` every such queue is listed with an equal share of the probability (needed for a V that is not
  * permutation invariant); with `ties: "representative"` the lowest-index one carries the whole probability
  * (enough for a symmetric V, since V(q + K e_j) is then the same for every j of that length).
@@ -64,6 +66,8 @@ export function transitionsOfValidated(q: readonly number[], params: SystemParam
   const K = params.migrationPenalty;
   const d = sampleCount(params.policy);
   const rule = migrationRule(params.policy, K);
+  const scheme = validateSampling(params.sampling);
+  const ownIsCandidate = scheme === "all";
   const pArrival = lambda / (n * (lambda + 1));
   const pService = 1 / (n * (lambda + 1));
   const moves: ChainTransition[] = [];
@@ -83,14 +87,14 @@ export function transitionsOfValidated(q: readonly number[], params: SystemParam
     (groups[groups.length - 1] as number[]).push(i);
   }
 
-  const otherRanks = new Int32Array(Math.max(n - 1, 0));
+  const candidateRanks = new Int32Array(ownIsCandidate ? n : Math.max(n - 1, 0));
   for (let i = 0; i < n; i++) {
     const own = q[i] as number;
     let stayMass = 1; // P(the arrival joins its own queue)
     if (d > 0 && n > 1) {
       stayMass = 0;
-      for (let j = 0, t = 0; j < n; j++) if (j !== i) otherRanks[t++] = rank[j] as number;
-      const law = shortestSampleLaw(otherRanks, d);
+      for (let j = 0, t = 0; j < n; j++) if (ownIsCandidate || j !== i) candidateRanks[t++] = rank[j] as number;
+      const law = shortestSampleLaw(candidateRanks, d, scheme);
       for (let k = 0; k < law.length; k++) {
         const pk = law[k] as number;
         if (!(pk > 0)) continue;
@@ -98,8 +102,12 @@ export function transitionsOfValidated(q: readonly number[], params: SystemParam
           stayMass += pk;
           continue;
         }
-        const targets = (groups[k] as number[]).filter((j) => j !== i);
-        const share = pArrival * pk;
+        const group = groups[k] as number[];
+        const targets = group.filter((j) => j !== i);
+        // Under "all" the own queue is one of the group's equally likely choices; choosing it means staying.
+        const share = (pArrival * pk * targets.length) / (ownIsCandidate ? group.length : targets.length);
+        if (ownIsCandidate && targets.length < group.length) stayMass += (pk * (group.length - targets.length)) / group.length;
+        if (targets.length === 0) continue;
         if (ties === "representative") {
           moves.push({ probability: share, index: targets[0] as number, delta: K, event: "migration", origin: i });
         } else {
