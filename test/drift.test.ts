@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { ParameterError } from "../src/model/parameterError";
-import { type PolicySpec, abounce, mbounce, migrationRule, noSharing, shortestOfD } from "../src/model/policy";
+import { type PolicySpec, abounce, mbounce, migrationRule, noSharing, sampleCount, shortestOfD } from "../src/model/policy";
 import type { SystemParams } from "../src/model/system";
 import {
   type LyapunovFunction, embeddedChainStepper, embeddedChainTransitions, exactDrift, lyapunovFromFunction,
@@ -34,7 +34,7 @@ function bruteForceDrift(V: (q: readonly number[]) => number, q: readonly number
   const lambda = params.arrivalRate;
   const K = params.migrationPenalty;
   const rule = migrationRule(params.policy, K);
-  const d = params.policy.kind === "none" ? 0 : params.policy.samples;
+  const d = sampleCount(params.policy);
   const v0 = V(q);
   let expected = 0;
   const moved = (i: number, delta: number): number => {

@@ -11,7 +11,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { abounce, mbounce, migrationRule, type PolicySpec } from "../src/model/policy";
+import { abounce, customPolicy, mbounce, migrationRule, sampleCount, type PolicySpec } from "../src/model/policy";
 import { meanConfidenceInterval } from "../src/statistics/confidenceInterval";
 import { simulateReplication } from "../src/simulate/index";
 
@@ -109,7 +109,7 @@ function exactLaw(n: number, lambda: number, K: number, policy: PolicySpec, d: n
 }
 
 function compare(n: number, lambda: number, K: number, policy: PolicySpec, M: number, levels: number): void {
-  const d = policy.kind === "none" ? 0 : policy.samples;
+  const d = sampleCount(policy);
   const exact = exactLaw(n, lambda, K, policy, d, M);
   // The truncation must be harmless: negligible mass at the cut.
   assert.ok(exact.tail[M]! < 1e-7, `truncation mass ${exact.tail[M]}`);
@@ -146,6 +146,6 @@ test("n = 3, ABOUNCE(2, inf), K = 2, lambda = 0.45: the shortest other queue mat
 test("n = 3, a custom rule (own > target), K = 2, lambda = 0.06 (fresh word for the shortest-sample draw): matches the exact chain", () => {
   // Below lambda = 1/15 the simulator draws a fresh word for the shortest sample instead of reusing the
   // event's; a custom rule also disables the shortcut for monotone rules. Both paths are checked here.
-  const rule: PolicySpec = { kind: "custom", samples: 2, shouldMigrate: (own, target) => own > target };
+  const rule: PolicySpec = customPolicy((own, target) => own > target, 2);
   compare(3, 0.06, 2, rule, 16, 3);
 });

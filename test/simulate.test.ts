@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ParameterError } from "../src/model/parameterError";
-import { abounce, mbounce, noSharing, shortestOfD, type PolicySpec } from "../src/model/policy";
+import { abounce, customPolicy, mbounce, noSharing, shortestOfD, type PolicySpec } from "../src/model/policy";
 import type { SystemParams } from "../src/model/system";
 import { runSimulation, simulateReplication, type ReplicationResult, type SimulationReport } from "../src/simulate/index";
 import { shortestSampleThresholds, shortestSampledLevel } from "../src/simulate/shortestSampledLevel";
@@ -112,7 +112,7 @@ function buildParams(x: { n: number; lambda: number; K: number; kind: string; d:
     case "abounce": policy = abounce(K + 1, x.d); break;
     case "mbounce": policy = mbounce(1.5, x.d); break;
     case "sqd": policy = shortestOfD(x.d); K = 1; break;
-    case "custom": policy = { kind: "custom", samples: x.d, shouldMigrate: (own, target) => own > 2 * target }; break;
+    case "custom": policy = customPolicy((own, target) => own > 2 * target, x.d); break;
     default: policy = noSharing();
   }
   return { queues: x.n, arrivalRate: x.lambda, migrationPenalty: K, policy };

@@ -1,3 +1,4 @@
+import { isTransferable } from "../model/policy";
 import { ParameterError } from "../model/parameterError";
 import { type SystemParams, validateSystem } from "../model/system";
 import { resolveSimulationOptions, type SimulationOptions } from "../simulate/simulationOptions";
@@ -46,7 +47,7 @@ export async function simulatePoints(
   const { onProgress, cache, pathPoints, ...simOptions } = options;
   for (const system of systems) {
     validateSystem(system);
-    if (system.policy.kind === "custom") {
+    if (!isTransferable(system.policy)) {
       throw new ParameterError("policy", "custom", "a policy other than custom (a rule given as a function cannot be cached)");
     }
     resolveSimulationOptions(system, simOptions);

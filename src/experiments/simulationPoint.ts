@@ -19,8 +19,8 @@ export interface SimulationPoint {
   readonly arrivalRate: number;
   readonly migrationPenalty: number;
   readonly samples: number | "inf";
-  readonly threshold: number | null;
-  readonly ratio: number | null;
+  /** The policy's own parameters, by name (for example { threshold: 2 } for ABOUNCE). */
+  readonly parameters: Readonly<Record<string, number | readonly number[]>>;
   readonly replications: number;
   readonly events: number;
   readonly simulatedTime: number;
@@ -80,8 +80,7 @@ export function simulationPoint(report: SimulationReport, pathPoints = 400): Sim
     arrivalRate: p.arrivalRate,
     migrationPenalty: p.migrationPenalty,
     samples: p.samples,
-    threshold: p.threshold ?? null,
-    ratio: p.ratio ?? null,
+    parameters: { ...p.parameters },
     replications: report.replications,
     events: report.events,
     simulatedTime: report.simulatedTime,

@@ -1,7 +1,10 @@
-import { ParameterError, requireInteger, requireNumber } from "./parameterError";
+import { ParameterError } from "./parameterError";
+import type { MigrationRule, PaperForms, PolicyProperties, PolicySpec } from "./policies/policyDeclaration";
+import { policyDeclaration } from "./policies/registry";
 
 /**
- * The routing policies of the paper (Section II) and the free-migration baseline.
+ * The routing policies, read through their declarations (src/model/policies/: one file per policy, each with
+ * its constructor, label, validation, rule, properties and command-line parameters). Built in:
  *
  * - `none`: no sharing; each queue is an M/M/1 queue (Section III).
  * - `abounce`: ABOUNCE(C, d): an arrival at i migrates to i* when q_i > q_i* + C. The paper requires C >= K.
@@ -10,110 +13,62 @@ import { ParameterError, requireInteger, requireNumber } from "./parameterError"
  *   job joins the shortest of q_i and the d sampled queues (it moves only when q_i* < q_i strictly).
  * - `custom`: a rule given by the user, `shouldMigrate(own, target, K)`, called with q_i and q_i* (integers).
  *
- * `samples` is d, the number of other queues sampled uniformly with replacement (`Infinity`: i* is the
- * shortest of the other n - 1 queues). Values of q_i are taken just before the event, q_i(t-1) in the paper.
+ * `samples` is d, the number of queues sampled (by the system's sampling scheme, src/model/sampling.ts;
+ * `Infinity`: i* is the shortest of the other n - 1 queues). Values of q_i are taken just before the event,
+ * q_i(t-1) in the paper.
  */
-export type PolicySpec =
-  | { readonly kind: "none" }
-  | { readonly kind: "abounce"; readonly threshold: number; readonly samples: number }
-  | { readonly kind: "mbounce"; readonly ratio: number; readonly samples: number }
-  | { readonly kind: "sqd"; readonly samples: number }
-  | {
-      readonly kind: "custom";
-      readonly samples: number;
-      readonly shouldMigrate: (own: number, target: number, migrationPenalty: number) => boolean;
-      readonly label?: string;
-    };
+export type {
+  MigrationRule, PaperForms, PolicyDeclaration, PolicyParameter, PolicyProperties, PolicySpec,
+} from "./policies/policyDeclaration";
+export { makePolicy, policyDeclaration, policyDeclarations } from "./policies/registry";
+export { noSharing, type NoSharingSpec } from "./policies/none";
+export { abounce, type AbounceSpec } from "./policies/abounce";
+export { mbounce, type MbounceSpec } from "./policies/mbounce";
+export { shortestOfD, type ShortestOfDSpec } from "./policies/sqd";
+export { customPolicy, type CustomPolicySpec } from "./policies/custom";
 
-export type PolicyKind = PolicySpec["kind"];
-
-/** A decision rule: true when an arrival at a queue of length `own` migrates to a sampled queue of length `target`. */
-export type MigrationRule = (own: number, target: number) => boolean;
-
-/** Constructors that read like the paper. */
-export const noSharing = (): PolicySpec => ({ kind: "none" });
-/** ABOUNCE(C, d). */
-export const abounce = (C: number, d: number): PolicySpec => ({ kind: "abounce", threshold: C, samples: d });
-/** MBOUNCE(alpha, d). */
-export const mbounce = (alpha: number, d: number): PolicySpec => ({ kind: "mbounce", ratio: alpha, samples: d });
-/** The free-migration baseline SQ(d) (use with K = 1). */
-export const shortestOfD = (d: number): PolicySpec => ({ kind: "sqd", samples: d });
-
-/** A short human label, for example "ABOUNCE(2,10)", "MBOUNCE(1.5,inf)", "no sharing". */
+/**
+ * A short human label, for example "ABOUNCE(2,10)", "MBOUNCE(1.5,inf)", "no sharing".
+ *
+ * @throws ParameterError for an undeclared kind
+ * @example
+ * policyLabel(abounce(2, Infinity)) // => "ABOUNCE(2,inf)"
+ */
 export function policyLabel(policy: PolicySpec): string {
-  const d = (x: number): string => (x === Infinity ? "inf" : String(x));
-  switch (policy.kind) {
-    case "none":
-      return "no sharing";
-    case "abounce":
-      return `ABOUNCE(${policy.threshold},${d(policy.samples)})`;
-    case "mbounce":
-      return `MBOUNCE(${policy.ratio},${d(policy.samples)})`;
-    case "sqd":
-      return `SQ(${d(policy.samples)})`;
-    case "custom":
-      return `${policy.label ?? "custom"}(d=${d(policy.samples)})`;
-  }
-}
-
-/** d of a policy (0 for no sharing, which samples nothing). */
-export function sampleCount(policy: PolicySpec): number {
-  return policy.kind === "none" ? 0 : policy.samples;
+  return policyDeclaration(policy).label(policy);
 }
 
 /**
- * Validates a policy against the migration penalty K. The paper's own constraints (C >= K for ABOUNCE,
- * alpha > 1 for MBOUNCE, K = 1 for the free-migration baseline) are enforced unless
- * `allowOutsidePaper` is true, in which case only what keeps the model well defined is checked
- * (C >= 0, alpha > 0). Throws `ParameterError`.
+ * d of a policy (0 for a policy that samples nothing, such as no sharing).
+ *
+ * @example
+ * sampleCount(noSharing()) // => 0
  */
-export function validatePolicy(policy: PolicySpec, migrationPenalty: number, allowOutsidePaper = false): PolicySpec {
+export function sampleCount(policy: PolicySpec): number {
+  return policyDeclaration(policy).sampled ? (policy.samples as number) : 0;
+}
+
+/**
+ * Validates a policy against the migration penalty K through its declaration. The paper's own constraints
+ * (C >= K for ABOUNCE, alpha > 1 for MBOUNCE, K = 1 for the free-migration baseline) are enforced unless
+ * `allowOutsidePaper` is true, in which case only what keeps the model well defined is checked
+ * (C >= 0, alpha > 0). Cost O(1) (a custom rule is called three times as a probe). Throws `ParameterError`.
+ *
+ * @example
+ * validatePolicy(abounce(2, 10), 2) // => { kind: "abounce", threshold: 2, samples: 10 }
+ */
+export function validatePolicy<S extends PolicySpec>(policy: S, migrationPenalty: number, allowOutsidePaper = false): S {
   if (policy === null || typeof policy !== "object" || typeof (policy as { kind?: unknown }).kind !== "string") {
-    throw new ParameterError("policy", policy, 'one of "none", "abounce", "mbounce", "sqd", "custom"');
+    throw new ParameterError("policy", policy, "a policy: an object with a declared kind (see policyDeclarations())");
   }
-  const kind = (policy as { kind: string }).kind;
-  if (kind === "none") return policy;
-  if (!["abounce", "mbounce", "sqd", "custom"].includes(kind)) {
-    throw new ParameterError("policy", kind, 'one of "none", "abounce", "mbounce", "sqd", "custom"');
-  }
-  const d = (policy as { samples: unknown }).samples;
-  if (d !== Infinity) requireInteger("samples (d)", d, 1);
-  switch (policy.kind) {
-    case "abounce": {
-      const note = "ABOUNCE requires C >= K; pass allowOutsidePaper to explore other thresholds";
-      if (allowOutsidePaper) requireNumber("threshold (C)", policy.threshold, 0, Infinity, { loInclusive: true });
-      else if (typeof policy.threshold !== "number" || !Number.isFinite(policy.threshold) || policy.threshold < migrationPenalty) {
-        throw new ParameterError("threshold (C)", policy.threshold, `a finite number >= K = ${migrationPenalty}`, note);
-      }
-      return policy;
-    }
-    case "mbounce": {
-      if (allowOutsidePaper) requireNumber("ratio (alpha)", policy.ratio, 0, Infinity);
-      else if (typeof policy.ratio !== "number" || !Number.isFinite(policy.ratio) || !(policy.ratio > 1)) {
-        throw new ParameterError("ratio (alpha)", policy.ratio, "a finite number > 1",
-          "MBOUNCE requires alpha > 1; pass allowOutsidePaper to explore other ratios");
-      }
-      return policy;
-    }
-    case "sqd":
-      if (!allowOutsidePaper && migrationPenalty !== 1) {
-        throw new ParameterError("migrationPenalty (K)", migrationPenalty, "exactly 1 for the free-migration baseline sqd",
-          "pass allowOutsidePaper to run SQ(d) with a penalty");
-      }
-      return policy;
-    case "custom":
-      if (typeof policy.shouldMigrate !== "function") {
-        throw new ParameterError("shouldMigrate", policy.shouldMigrate, "a function (own, target, K) => boolean");
-      }
-      return policy;
-    default:
-      return policy;
-  }
+  policyDeclaration(policy).validate(policy, migrationPenalty, allowOutsidePaper);
+  return policy;
 }
 
 /**
  * The decision rule of a validated policy, as a closure over its constants: the single copy read by the
- * simulator, the exact drift and the mean-field derivations. Cost O(1) per call (custom: the user's cost).
+ * simulator, the exact drift and the mean-field derivations. Cost O(1) per call (custom: the user's cost; a
+ * custom rule's answer is checked to be a boolean, else ParameterError naming the rule and what it returned).
  *
  * @example
  * const rule = migrationRule(abounce(2, 10), 2);
@@ -121,23 +76,49 @@ export function validatePolicy(policy: PolicySpec, migrationPenalty: number, all
  * rule(4, 2) // => false
  */
 export function migrationRule(policy: PolicySpec, migrationPenalty: number): MigrationRule {
-  const K = migrationPenalty;
-  switch (policy.kind) {
-    case "none":
-      return () => false;
-    case "abounce": {
-      const C = policy.threshold;
-      return (own, target) => own > target + C;
-    }
-    case "mbounce": {
-      const a = policy.ratio;
-      return (own, target) => own > a * target && own > target + K;
-    }
-    case "sqd":
-      return (own, target) => own > target;
-    case "custom": {
-      const f = policy.shouldMigrate;
-      return (own, target) => f(own, target, K) === true;
-    }
-  }
+  return policyDeclaration(policy).rule(policy, migrationPenalty);
+}
+
+/**
+ * The declared properties of a validated policy's rule (monotone in the target, translation invariant, mean
+ * field supported), which test/policies.test.ts checks against the rule.
+ *
+ * @example
+ * policyProperties(mbounce(2, 10), 2).translationInvariant // => false
+ */
+export function policyProperties(policy: PolicySpec, migrationPenalty: number): PolicyProperties {
+  return policyDeclaration(policy).properties(policy, migrationPenalty);
+}
+
+/**
+ * Whether a policy is plain data that can be cached and sent to worker threads (false for a custom rule).
+ *
+ * @example
+ * isTransferable(abounce(2, 10)) // => true
+ */
+export function isTransferable(policy: PolicySpec): boolean {
+  return policyDeclaration(policy).transferable;
+}
+
+/**
+ * The policy's own parameters as a plain record (for tables and JSON), for example { threshold: 2 }.
+ *
+ * @example
+ * policyParameters(mbounce(1.5, 10)) // => { ratio: 1.5 }
+ */
+export function policyParameters(policy: PolicySpec): Record<string, number | readonly number[]> {
+  const out: Record<string, number | readonly number[]> = {};
+  for (const p of policyDeclaration(policy).parameters) out[p.name] = policy[p.name] as number | readonly number[];
+  return out;
+}
+
+/**
+ * What the paper prints for a policy (its mean-field system of Section IV and its tail lemma), or undefined when
+ * the paper prints nothing for it (every policy but ABOUNCE and MBOUNCE).
+ *
+ * @example
+ * paperFormsOf(mbounce(2, 10)) // => { meanFieldEquation: 1, tailLemma: 1, ratio: 2 }
+ */
+export function paperFormsOf(policy: PolicySpec): PaperForms | undefined {
+  return policyDeclaration(policy).paperForms?.(policy);
 }

@@ -43,7 +43,7 @@ export function validateSystem(params: SystemParams): SystemParams {
     throw new ParameterError("allowOutsidePaper", params.allowOutsidePaper, "true or false");
   }
   validatePolicy(params.policy, params.migrationPenalty, params.allowOutsidePaper === true);
-  if (params.policy.kind !== "none" && params.queues < 2) {
+  if (sampleCount(params.policy) > 0 && params.queues < 2) {
     throw new ParameterError("queues (n)", params.queues, "an integer >= 2 when the policy shares (there must be another queue to sample)");
   }
   validateSampling(params.sampling, params.queues, sampleCount(params.policy));

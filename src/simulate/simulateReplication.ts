@@ -1,5 +1,5 @@
 import { requireInteger } from "../model/parameterError";
-import { migrationRule, sampleCount } from "../model/policy";
+import { migrationRule, policyProperties, sampleCount } from "../model/policy";
 import { type SystemParams, validateSystem } from "../model/system";
 import { boundedIndex, boundedIndexSmall } from "../random/boundedIndex";
 import { nextExponential } from "../random/exponentialZiggurat";
@@ -104,12 +104,12 @@ export function runReplication(
   const n = params.queues;
   const lambda = params.arrivalRate;
   const K = params.migrationPenalty;
-  const sharing = params.policy.kind !== "none";
+  const sharing = sampleCount(params.policy) > 0;
   const rule = migrationRule(params.policy, K); // created once per run, called in the loop
-  // The built-in rules (q_i > q_i* + C; q_i > max(alpha q_i*, q_i* + K); q_i > q_i*) can only switch from
+  // A rule declared monotone in the target (ABOUNCE, MBOUNCE, SQ(d): q_i > q_i* + C, ...) can only switch from
   // "migrate" to "stay" as the target grows: true(own, t) implies true(own, t') for t' < t. A custom rule is
   // not assumed to be.
-  const monotoneRule = params.policy.kind !== "custom";
+  const monotoneRule = policyProperties(params.policy, K).monotoneInTarget;
   const d = sampleCount(params.policy);
 
   const rng = replicationStreamState(o.seed, replication);

@@ -1,3 +1,4 @@
+import { isTransferable } from "../model/policy";
 import { availableParallelism } from "node:os";
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 import type { SystemParams } from "../model/system";
@@ -123,7 +124,7 @@ export function resolveSimulationOptions(params: SystemParams, options: Simulati
   let workers = options.workers === undefined
     ? Math.min(replications, Math.max(1, availableParallelism()))
     : requireInteger("workers", options.workers, 1, 256);
-  if (params?.policy?.kind === "custom") workers = 1;
+  if (params?.policy !== undefined && !isTransferable(params.policy)) workers = 1;
   const trackDelays = options.trackDelays ?? true;
   if (typeof trackDelays !== "boolean") throw new ParameterError("trackDelays", trackDelays, "true or false");
   const delayQuantiles = options.delayQuantiles ?? [0.5, 0.9, 0.99];

@@ -1,5 +1,5 @@
 import { ParameterError } from "../model/parameterError";
-import { policyLabel, sampleCount } from "../model/policy";
+import { policyLabel, policyParameters, sampleCount } from "../model/policy";
 import { type SystemParams, validateSystem } from "../model/system";
 import { type MeanEstimate, meanConfidenceInterval } from "../statistics/confidenceInterval";
 import { LOG_LINEAR_HISTOGRAM_BINS, logLinearQuantile } from "../statistics/logLinearHistogram";
@@ -54,8 +54,8 @@ export interface SimulationReport {
     readonly policy: string;
     readonly policyKind: string;
     readonly samples: number | "inf";
-    readonly threshold?: number;
-    readonly ratio?: number;
+    /** The policy's own parameters, by name (for example { threshold: 2 } for ABOUNCE). */
+    readonly parameters: Readonly<Record<string, number | readonly number[]>>;
   };
   readonly options: ResolvedSimulationOptions;
   readonly replications: number;
@@ -307,8 +307,7 @@ export function summarizeSimulation(
       policy: policyLabel(policy),
       policyKind: policy.kind,
       samples: d === Infinity ? "inf" : d,
-      ...(policy.kind === "abounce" ? { threshold: policy.threshold } : {}),
-      ...(policy.kind === "mbounce" ? { ratio: policy.ratio } : {}),
+      parameters: policyParameters(policy),
     },
     options,
     replications: R,

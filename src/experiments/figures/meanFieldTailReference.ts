@@ -1,4 +1,4 @@
-import { policyLabel } from "../../model/policy";
+import { paperFormsOf, policyLabel } from "../../model/policy";
 import { requireInteger, requireNumber } from "../../model/parameterError";
 import { derivedMeanFieldSystem } from "../../theory/meanfield/derivedMeanFieldSystem";
 import { lemma1TailExponent, lemma2TailExponent } from "../../theory/meanfield/lemmaTailExponents";
@@ -143,31 +143,32 @@ export function meanFieldTailReference(
   const lemmaLevels = requireInteger("lemmaLevels", options.lemmaLevels ?? 40, 1, 10000);
   const policy = params.policy;
   const K = params.migrationPenalty;
+  const paper = paperFormsOf(policy);
 
   const fixedPointOptions: MeanFieldFixedPointOptions | undefined = options.fixedPoint
-    ?? (policy.kind === "abounce" || policy.kind === "mbounce" ? { tailTolerance: 1e-100 } : undefined);
+    ?? (paper ? { tailTolerance: 1e-100 } : undefined);
   const derived = curveOf(derivedMeanFieldSystem(params), fixedPointOptions);
 
   let printed: MeanFieldTailCurve | null = null;
   let printedNote: string;
-  if (policy.kind === "abounce") {
+  if (paper?.meanFieldEquation === 2) {
     printed = curveOf(printedMeanFieldSystem(params), fixedPointOptions);
     printedNote = "eq. (2) as printed (it contains no C: the same system for every threshold)";
-  } else if (policy.kind === "mbounce" && Number.isInteger(policy.ratio)) {
+  } else if (paper?.meanFieldEquation === 1 && Number.isInteger(paper.ratio)) {
     printed = curveOf(printedMeanFieldSystem(params), fixedPointOptions);
     printedNote = "eq. (1) as printed";
-  } else if (policy.kind === "mbounce") {
-    printedNote = `none: eq. (1) indexes s_{alpha m} and is printed for integer alpha only (alpha = ${policy.ratio})`;
+  } else if (paper?.meanFieldEquation === 1) {
+    printedNote = `none: eq. (1) indexes s_{alpha m} and is printed for integer alpha only (alpha = ${paper.ratio})`;
   } else {
     printedNote = `none: the paper prints no mean-field system for ${policyLabel(policy)}`;
   }
 
   let lemma: LemmaRateCurve | null = null;
   const finiteD = Number.isFinite(samples) && samples >= 1;
-  if (finiteD && (policy.kind === "abounce" || policy.kind === "mbounce")) {
-    const which: 1 | 2 = policy.kind === "mbounce" ? 1 : 2;
+  if (finiteD && paper) {
+    const which = paper.tailLemma;
     const exponentOf = (i: number): number =>
-      which === 1 ? lemma1TailExponent(i, (policy as { ratio: number }).ratio, samples) : lemma2TailExponent(i, K, samples);
+      which === 1 ? lemma1TailExponent(i, paper.ratio as number, samples) : lemma2TailExponent(i, K, samples);
     const logRate = Math.log(lambda * (1 + epsilon));
     const exponent = [NaN];
     const rate = [NaN];
@@ -180,7 +181,7 @@ export function meanFieldTailReference(
       if (curve === null) return null;
       const rows = tailLemmaComparison(
         { occupancy: Float64Array.from(curve.tail) },
-        { arrivalRate: lambda, samples, migrationPenalty: K, ...(policy.kind === "mbounce" ? { ratio: policy.ratio } : {}) },
+        { arrivalRate: lambda, samples, migrationPenalty: K, ...(paper.ratio !== undefined ? { ratio: paper.ratio } : {}) },
         { lemma: which, epsilon },
       ).filter((r) => r.exponent > 0);
       const last = rows[rows.length - 1];

@@ -1,3 +1,4 @@
+import { isTransferable } from "../../model/policy";
 import { ParameterError, requireInteger } from "../../model/parameterError";
 import { type SystemParams, validateSystem } from "../../model/system";
 import { resolveSimulationOptions } from "../../simulate/simulationOptions";
@@ -51,7 +52,7 @@ export async function simulateIndependentPoints(
   const { cache: _cache, pathPoints: _pathPoints, ...simOptions } = shared;
   for (const c of configurations) {
     validateSystem(c.system);
-    if (c.system.policy.kind === "custom") {
+    if (!isTransferable(c.system.policy)) {
       throw new ParameterError("policy", "custom", "a policy other than custom (a rule given as a function cannot be cached)");
     }
     resolveSimulationOptions(c.system, { ...simOptions, seed: c.seed });

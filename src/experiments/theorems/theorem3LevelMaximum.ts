@@ -1,5 +1,5 @@
 import { ParameterError, requireInteger, requireNumber } from "../../model/parameterError";
-import { type PolicySpec, mbounce, policyLabel } from "../../model/policy";
+import { type PolicySpec, isTransferable, mbounce, policyLabel } from "../../model/policy";
 import { type SystemParams, validateSystem } from "../../model/system";
 import { exactDriftOfValidated } from "../../theory/lyapunov/exactDrift";
 import { theorem3LyapunovFunction } from "../../theory/lyapunov/theorem3LyapunovFunction";
@@ -75,7 +75,7 @@ export function theorem3LevelMaximum(options: {
   const K = requireInteger("migrationPenalty (K)", options.migrationPenalty, 1);
   const alpha = requireNumber("ratio (alpha)", options.ratio, 1, Infinity);
   const policy = options.policy ?? mbounce(alpha, Infinity);
-  if (policy.kind === "custom") throw new ParameterError("policy", "custom", "a policy other than custom");
+  if (!isTransferable(policy)) throw new ParameterError("policy", policy.kind, "a declared policy (a rule given as a function cannot be cached)");
   const params: SystemParams = validateSystem({ queues: n, arrivalRate: lambda, migrationPenalty: K, policy });
   if (!Array.isArray(options.totals) || options.totals.length === 0) {
     throw new ParameterError("totals", options.totals, "a non-empty array of integers >= 1");

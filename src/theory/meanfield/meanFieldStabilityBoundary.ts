@@ -1,3 +1,4 @@
+import { type PolicySpec, policyProperties, sampleCount } from "../../model/policy";
 import { ParameterError, requireNumber } from "../../model/parameterError";
 import { buildMeanFieldSystem } from "./buildMeanFieldSystem";
 import { type FrontMotion, type FrontMotionOptions, meanFieldFrontMotion } from "./meanFieldFrontMotion";
@@ -73,8 +74,9 @@ export function meanFieldStabilityBoundary(
   params: Omit<MeanFieldParams, "arrivalRate"> & { readonly variant?: MeanFieldVariant },
   options: StabilityBoundaryOptions = {},
 ): MeanFieldStabilityBoundary {
-  if (params === null || typeof params !== "object" || params.policy?.kind !== "abounce") {
-    throw new ParameterError("policy", params?.policy?.kind, '"abounce" (the front criterion needs a rule depending on own - target only)');
+  if (params === null || typeof params !== "object" || !isFrontCriterionPolicy(params.policy, params.migrationPenalty)) {
+    throw new ParameterError("policy", params?.policy?.kind,
+      "a sampling policy whose rule depends on own - target only (translation invariant, such as ABOUNCE; the front criterion needs it)");
   }
   const { variant, ...rest } = params;
   const K = params.migrationPenalty;
@@ -148,4 +150,14 @@ export function meanFieldStabilityBoundary(
       "vs descending or pinned (a fixed point of finite mean exists); bisection on lambda to the stated tolerance",
   };
   return fixedPointBelow === undefined ? base : { ...base, fixedPointBelow };
+}
+
+/** A policy the front criterion applies to: it samples, and its rule depends on own - target only. */
+function isFrontCriterionPolicy(policy: PolicySpec | undefined, migrationPenalty: number): boolean {
+  if (policy === null || typeof policy !== "object" || typeof policy.kind !== "string") return false;
+  try {
+    return sampleCount(policy) > 0 && policyProperties(policy, migrationPenalty).translationInvariant;
+  } catch {
+    return false;
+  }
 }

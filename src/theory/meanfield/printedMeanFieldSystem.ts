@@ -1,3 +1,4 @@
+import { paperFormsOf } from "../../model/policy";
 import { ParameterError } from "../../model/parameterError";
 import {
   type MeanFieldParams, type MeanFieldSystem, type OccupancyView, meanFieldLabel, occupancyView, validateMeanFieldParams,
@@ -48,12 +49,13 @@ import {
 export function printedMeanFieldSystem(params: MeanFieldParams): MeanFieldSystem {
   const samples = validateMeanFieldParams(params);
   const policy = params.policy;
-  if (policy.kind !== "abounce" && policy.kind !== "mbounce") {
+  const paper = paperFormsOf(policy);
+  if (!paper) {
     throw new ParameterError("policy", policy.kind, '"abounce" or "mbounce" (the paper prints eqs. (1), (2) for these only)');
   }
   let alpha = 0;
-  if (policy.kind === "mbounce") {
-    alpha = policy.ratio;
+  if (paper.meanFieldEquation === 1) {
+    alpha = paper.ratio as number;
     if (!Number.isInteger(alpha)) {
       throw new ParameterError("ratio (alpha)", alpha, "an integer for the printed system (1)",
         "eq. (1) indexes s_{alpha m}; the paper assumes alpha integral");
@@ -61,7 +63,7 @@ export function printedMeanFieldSystem(params: MeanFieldParams): MeanFieldSystem
   }
   const lambda = params.arrivalRate;
   const K = params.migrationPenalty;
-  const isM = policy.kind === "mbounce";
+  const isM = paper.meanFieldEquation === 1;
 
   // Index of the own-queue factor s_{.} for a batch landing on a t-queue, as printed, at level i.
   const ownIndex = (i: number, t: number): number => (isM ? (i > K ? alpha * t : Math.max(t + K, alpha * t)) : t + K);
