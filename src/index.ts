@@ -17,3 +17,5 @@ export * from "./simulate";
 export * from "./random";
 export * from "./experiments/figures";
 export * from "./experiments/delay";
+export * from "./study";
+export * from "./statistics/differenceOfMeans";

@@ -1,12 +1,13 @@
 /**
  * The compiled worker: compiles the simulator (src/simulate and what it imports) with tsc into a temporary
  * directory, as `npx tsc -p tsconfig.json` compiles it into dist/, and runs replications on worker threads
- * from the compiled JavaScript. The report must equal the one computed here, from the sources, on one thread.
+ * from the compiled JavaScript (the persistent pool of src/simulate/replicationPool.ts). The report must equal
+ * the one computed here, from the sources, on one thread.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { mbounce } from "../src/model/policy";
@@ -21,7 +22,8 @@ test("replications on compiled worker threads give the report computed on one th
       join(root, "node_modules", "typescript", "bin", "tsc"), "--outDir", out, "--rootDir", join(root, "src"),
       "--module", "node16", "--moduleResolution", "node16", "--target", "ES2022", "--strict", "--esModuleInterop",
       "--skipLibCheck", "--types", "node", join(root, "src", "simulate", "index.ts"),
-      join(root, "src", "simulate", "replicationWorker.ts"), // loaded by path at run time, not imported
+      join(root, "src", "simulate", "replicationTask.ts"), // loaded by path at run time, not imported
+      ...readdirSync(join(root, "src", "model", "policies")).map((f) => join(root, "src", "model", "policies", f)), // found by the registry
     ], { cwd: root, stdio: "pipe" });
     const params = { queues: 30, arrivalRate: 0.85, migrationPenalty: 2, policy: mbounce(2, 4) };
     const options = { events: 100_000, replications: 3, seed: 21 };

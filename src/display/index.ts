@@ -23,3 +23,5 @@ export * from "./progressLine";
 export * from "./progressReporter";
 export * from "./showMarkdown";
 export * from "./heatmapFigure";
+export * from "./claimsTable";
+export * from "./showClaims";

@@ -1,4 +1,4 @@
-import type { SimulationReport } from "../simulate/summarizeSimulation";
+import { SIMULATION_BATCHES, type SimulationReport } from "../simulate/summarizeSimulation";
 
 /** A mean with its 95% interval, as stored in studies. */
 export interface IntervalEstimate {
@@ -49,6 +49,19 @@ export interface SimulationPoint {
   readonly stoppedEarly: boolean;
   readonly stopReasons: readonly string[];
   readonly notes: readonly string[];
+  /** The seed the replications' streams came from (replication r uses stream r of it). */
+  readonly seed: number;
+  /** Degrees of freedom of the Student-t intervals: replications - 1, or batches - 1 with one replication. */
+  readonly degreesOfFreedom: number;
+  /**
+   * Each replication's own estimates (after its warm-up and MSER-5 truncation), in replication order: what
+   * paired comparisons of runs that share their seed rest on.
+   */
+  readonly perReplication: {
+    readonly meanQueueLength: readonly number[];
+    readonly meanDelay: readonly number[];
+    readonly migrationFraction: readonly number[];
+  };
 }
 
 function interval(e: { mean: number; ci95: readonly [number, number]; halfWidth: number }): IntervalEstimate {
@@ -105,5 +118,12 @@ export function simulationPoint(report: SimulationReport, pathPoints = 400): Sim
     stoppedEarly: report.stoppedEarly,
     stopReasons: [...report.stopReasons],
     notes: [...report.notes],
+    seed: report.options.seed,
+    degreesOfFreedom: report.replications >= 2 ? report.replications - 1 : SIMULATION_BATCHES - 1,
+    perReplication: {
+      meanQueueLength: report.perReplication.map((r) => r.meanQueueLength),
+      meanDelay: report.perReplication.map((r) => r.meanDelay),
+      migrationFraction: report.perReplication.map((r) => r.migrationFraction),
+    },
   };
 }

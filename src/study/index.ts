@@ -1,0 +1,16 @@
+/**
+ * The study layer: grids of configurations with per-cell seeds, one run on the shared worker pool with the
+ * results cache, results as DataFrames, comparisons, and claims (the paper's statement, our measurement, a
+ * verdict).
+ */
+export { type StudyCell, cellKey, studyCells, studyGrid } from "./studyGrid";
+export { cellSeed } from "./cellSeed";
+export {
+  type StudyCellResult, type StudyOptions, type StudyProgress, type StudyResult, type StudySimulation, runStudy,
+} from "./runStudy";
+export { FRAME_ESTIMATES, exportFrame, studyFrame, studyRows, tailFrame } from "./studyFrames";
+export { type ComparedEstimate, compareCells } from "./compareCells";
+export {
+  type Claim, type ClaimBase, type ClaimMeasurement, type ClaimRegion, type ClaimVerdict, claim, claimFromInterval,
+  claimFromStability, exactClaim, precisionPhrase,
+} from "./claims";
