@@ -1,3 +1,4 @@
+import type { PrecisionOutcome } from "../simulate/runToPrecision";
 import { SIMULATION_BATCHES, type SimulationReport } from "../simulate/summarizeSimulation";
 
 /** A mean with its 95% interval, as stored in studies. */
@@ -49,6 +50,8 @@ export interface SimulationPoint {
   readonly stoppedEarly: boolean;
   readonly stopReasons: readonly string[];
   readonly notes: readonly string[];
+  /** How a precision-driven run ended, or null for a run of fixed length. */
+  readonly precision: PrecisionOutcome | null;
   /** The seed the replications' streams came from (replication r uses stream r of it). */
   readonly seed: number;
   /** Degrees of freedom of the Student-t intervals: replications - 1, or batches - 1 with one replication. */
@@ -118,6 +121,7 @@ export function simulationPoint(report: SimulationReport, pathPoints = 400): Sim
     stoppedEarly: report.stoppedEarly,
     stopReasons: [...report.stopReasons],
     notes: [...report.notes],
+    precision: report.precision ?? null,
     seed: report.options.seed,
     degreesOfFreedom: report.replications >= 2 ? report.replications - 1 : SIMULATION_BATCHES - 1,
     perReplication: {

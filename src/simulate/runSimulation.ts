@@ -3,7 +3,8 @@ import { type SystemParams, validateSystem } from "../model/system";
 import { runReplicationTasks } from "./replicationPool";
 import type { ReplicationResult } from "./replicationResult";
 import { type ReplicationProgress, runReplication } from "./simulateReplication";
-import { type ResolvedSimulationOptions, type SimulationOptions, resolveSimulationOptions } from "./simulationOptions";
+import { runToPrecision } from "./runToPrecision";
+import { type SimulationOptions, resolveSimulationOptions } from "./simulationOptions";
 import { type SimulationReport, summarizeSimulation } from "./summarizeSimulation";
 
 /**
@@ -34,39 +35,47 @@ export async function runSimulation(params: SystemParams, options: SimulationOpt
   validateSystem(params);
   const resolved = resolveSimulationOptions(params, options);
   const started = performance.now();
-  const R = resolved.replications;
-  const fractions = new Float64Array(R);
-  const eventCounts = new Float64Array(R);
   const onProgress = options.onProgress;
+  // Progress over the replications planned so far (a precision-driven run plans more after each round).
+  const fractions: number[] = [];
+  const eventCounts: number[] = [];
+  let planned = resolved.replications;
   const report = (replication: number, fraction: number, events: number): void => {
     if (!onProgress) return;
     fractions[replication] = fraction;
     eventCounts[replication] = events;
     let f = 0;
     let e = 0;
-    for (let r = 0; r < R; r++) {
-      f += fractions[r] as number;
-      e += eventCounts[r] as number;
+    for (let r = 0; r < fractions.length; r++) {
+      f += fractions[r] ?? 0;
+      e += eventCounts[r] ?? 0;
     }
-    f /= R;
+    f /= Math.max(planned, fractions.length);
     const elapsedSeconds = (performance.now() - started) / 1000;
     onProgress({ fraction: f, events: e, elapsedSeconds, etaSeconds: f > 0 ? (elapsedSeconds * (1 - f)) / f : NaN });
   };
-
-  let results: ReplicationResult[];
   // On the calling thread: a rule given as a function (it cannot cross threads), or when asked (workers: 1).
   // Otherwise on the pool, also for one replication, so that concurrent calls (a study's cells) share the cores.
-  if (!isTransferable(params.policy) || options.workers === 1) {
-    results = [];
-    for (let r = 0; r < R; r++) {
-      const progress: ReplicationProgress | undefined = onProgress ? (f, e) => report(r, f, e) : undefined;
-      const result = runReplication(params, resolved, r, progress);
-      report(r, 1, result.totalEvents);
-      results.push(result);
+  const onCallingThread = !isTransferable(params.policy) || options.workers === 1;
+  const run = async (from: number, count: number): Promise<ReplicationResult[]> => {
+    planned = Math.max(planned, from + count);
+    if (onCallingThread) {
+      const out: ReplicationResult[] = [];
+      for (let r = from; r < from + count; r++) {
+        const progress: ReplicationProgress | undefined = onProgress ? (f, e) => report(r, f, e) : undefined;
+        const result = runReplication(params, resolved, r, progress);
+        report(r, 1, result.totalEvents);
+        out.push(result);
+      }
+      return out;
     }
-  } else {
-    const tasks = Array.from({ length: R }, (_, replication) => ({ params, options: resolved, replication }));
-    results = await runReplicationTasks(tasks, { concurrency: resolved.workers, ...(onProgress ? { onProgress: report } : {}) });
-  }
+    const tasks = Array.from({ length: count }, (_, k) => ({ params, options: resolved, replication: from + k }));
+    return runReplicationTasks(tasks, {
+      concurrency: resolved.workers,
+      ...(onProgress ? { onProgress: (k: number, f: number, e: number) => report(from + k, f, e) } : {}),
+    });
+  };
+  if (resolved.precision) return runToPrecision(params, resolved, run, started);
+  const results = await run(0, resolved.replications);
   return summarizeSimulation(params, resolved, results, (performance.now() - started) / 1000);
 }

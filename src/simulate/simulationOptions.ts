@@ -4,6 +4,7 @@ import { ParameterError, requireInteger, requireNumber } from "../model/paramete
 import type { SystemParams } from "../model/system";
 import { MAX_REPLICATION_INDEX } from "../random/replicationStream";
 import { DEFAULT_STABILITY_TOLERANCE } from "../statistics/stabilityVerdict";
+import { DEFAULT_PRECISION_REPLICATIONS, type PrecisionTarget, type ResolvedPrecision, resolvePrecision } from "./precisionTarget";
 
 /** Progress of a run, reported through {@link SimulationOptions.onProgress}. */
 export interface SimulationProgress {
@@ -58,6 +59,13 @@ export interface SimulationOptions {
   readonly stabilityTolerance?: number;
   /** Called with progress during long runs (on the calling thread). */
   readonly onProgress?: (progress: SimulationProgress) => void;
+  /**
+   * Run until the 95% half-width of an estimate is at most this fraction of its mean, adding independent
+   * replications of the given length in rounds (see runToPrecision), or until `maxEvents` is spent.
+   */
+  readonly precision?: PrecisionTarget;
+  /** The budget of a precision-driven run in events, all replications and warm-ups included (default 2e9). */
+  readonly maxEvents?: number;
 }
 
 /** Options after defaults and validation. */
@@ -79,6 +87,8 @@ export interface ResolvedSimulationOptions {
   readonly maxQueueLength: number;
   readonly maxTrackedJobs: number;
   readonly stabilityTolerance: number;
+  /** The precision target and budget, or undefined for a run of fixed length. */
+  readonly precision: ResolvedPrecision | undefined;
 }
 
 /** Default post-warm-up events when no budget is given. */
@@ -119,7 +129,9 @@ export function resolveSimulationOptions(params: SystemParams, options: Simulati
   }
   const clock = options.clock ?? "time";
   if (clock !== "time" && clock !== "events") throw new ParameterError("clock", clock, '"time" or "events"');
-  const replications = requireInteger("replications", options.replications ?? 1, 1, Math.min(10_000, MAX_REPLICATION_INDEX + 1));
+  const precisionDriven = options.precision !== undefined;
+  const replications = requireInteger("replications", options.replications ?? (precisionDriven ? DEFAULT_PRECISION_REPLICATIONS : 1),
+    precisionDriven ? 2 : 1, Math.min(10_000, MAX_REPLICATION_INDEX + 1));
   const seed = requireInteger("seed", options.seed ?? 1, 0, 0xffffffff);
   let workers = options.workers === undefined
     ? Math.min(replications, Math.max(1, availableParallelism()))
@@ -138,8 +150,9 @@ export function resolveSimulationOptions(params: SystemParams, options: Simulati
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
     throw new ParameterError("onProgress", options.onProgress, "a function");
   }
+  const precision = resolvePrecision(options.precision, options.maxEvents, trackDelays);
   return {
     budget, events, time, warmup, clock, replications, seed, workers, trackDelays,
-    delayQuantiles: [...delayQuantiles], pathPoints, maxQueueLength, maxTrackedJobs, stabilityTolerance,
+    delayQuantiles: [...delayQuantiles], pathPoints, maxQueueLength, maxTrackedJobs, stabilityTolerance, precision,
   };
 }
