@@ -1,0 +1,88 @@
+import { ParameterError, requireInteger } from "../../model/parameterError";
+import { policyLabel } from "../../model/policy";
+import { type SamplingScheme, validateSampling } from "../../model/sampling";
+import { type SystemParams, validateSystem } from "../../model/system";
+import { symmetricStateCount } from "./symmetricStateSpace";
+
+/** The largest number of queues the exact solvers accept. */
+export const MAX_EXACT_QUEUES = 3;
+
+/**
+ * The largest lumped state space the exact solvers build: C(T + n, n) states (queue lengths sorted). About 300
+ * bytes each while the chain is built and solved, so at most about 75 MB.
+ */
+export const MAX_EXACT_STATES = 250_000;
+
+/**
+ * The largest truncation T allowed for n queues: the largest T with C(T + n, n) <= MAX_EXACT_STATES (n = 1:
+ * 249999, n = 2: 705, n = 3: 112). Cost O(1).
+ *
+ * @param queues n, an integer in [1, 3]
+ * @returns T_max, or NaN for n outside [1, 3]
+ * @example
+ * maxExactTruncation(3) // => 112
+ */
+export function maxExactTruncation(queues: number): number {
+  if (!(Number.isInteger(queues) && queues >= 1 && queues <= MAX_EXACT_QUEUES)) return NaN;
+  let T = queues === 1 ? MAX_EXACT_STATES - 1 : Math.floor(Math.pow(MAX_EXACT_STATES * (queues === 2 ? 2 : 6), 1 / queues));
+  while (symmetricStateCount(queues, T + 1) <= MAX_EXACT_STATES) T++;
+  while (symmetricStateCount(queues, T) > MAX_EXACT_STATES) T--;
+  return T;
+}
+
+/** The largest upward jump of one queue under the system: K when the policy can migrate, else 1. */
+export function largestJump(params: SystemParams): number {
+  return params.policy.kind === "none" ? 1 : params.migrationPenalty;
+}
+
+/** The system as the exact solvers report it. */
+export interface ExactSystemSummary {
+  /** n. */
+  readonly queues: number;
+  /** lambda. */
+  readonly arrivalRate: number;
+  /** K. */
+  readonly migrationPenalty: number;
+  /** The policy's label, for example "ABOUNCE(2,inf)". */
+  readonly policy: string;
+  /** The sampling scheme. */
+  readonly sampling: SamplingScheme;
+}
+
+/**
+ * Validates a system for the exact solvers, before any work: the model's own checks (validateSystem), then
+ * n <= 3 and lambda < 1. Returns the summary. Private to src/theory/exact.
+ *
+ * @throws ParameterError naming "queues (n)" or "arrivalRate (lambda)" (or what validateSystem names)
+ */
+export function validateExactSystem(params: SystemParams): ExactSystemSummary {
+  validateSystem(params);
+  requireInteger("queues (n)", params.queues, 1, MAX_EXACT_QUEUES);
+  if (!(params.arrivalRate < 1)) {
+    throw new ParameterError("arrivalRate (lambda)", params.arrivalRate, "a finite number with 0 < lambda < 1",
+      "for lambda >= 1 every queue receives at least one unit of work per unit time and no stationary law exists");
+  }
+  return {
+    queues: params.queues,
+    arrivalRate: params.arrivalRate,
+    migrationPenalty: params.migrationPenalty,
+    policy: policyLabel(params.policy),
+    sampling: validateSampling(params.sampling),
+  };
+}
+
+/**
+ * Validates a truncation T for n queues: an integer in [minimum, maxExactTruncation(n)], the upper limit named
+ * with the memory it protects. Private to src/theory/exact.
+ *
+ * @throws ParameterError naming "truncation (T)"
+ */
+export function requireTruncation(value: unknown, queues: number, minimum: number, why: string): number {
+  const max = maxExactTruncation(queues);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < minimum || value > max) {
+    throw new ParameterError("truncation (T)", value, `an integer in [${minimum}, ${max}] for n = ${queues}`,
+      `${why}; at most ${max} so that the C(T + ${queues}, ${queues}) lumped states stay within the limit of ` +
+      `${MAX_EXACT_STATES} states (about 75 MB)`);
+  }
+  return value;
+}
