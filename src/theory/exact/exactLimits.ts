@@ -14,20 +14,28 @@ export const MAX_EXACT_QUEUES = 3;
 export const MAX_EXACT_STATES = 250_000;
 
 /**
- * The largest truncation T allowed for n queues: the largest T with C(T + n, n) <= MAX_EXACT_STATES (n = 1:
- * 249999, n = 2: 705, n = 3: 112). Cost O(1).
+ * The largest truncation T allowed for n queues: the largest T with C(T + n, n) <= maxStates (with the default
+ * MAX_EXACT_STATES, n = 1: 249999, n = 2: 705, n = 3: 112). Cost O(1).
  *
  * @param queues n, an integer in [1, 3]
- * @returns T_max, or NaN for n outside [1, 3]
+ * @param maxStates the state limit, an integer in [2, MAX_EXACT_STATES] (default MAX_EXACT_STATES)
+ * @returns T_max, or NaN for n or maxStates out of range
  * @example
  * maxExactTruncation(3) // => 112
+ * maxExactTruncation(2, 1000) // => 43
  */
-export function maxExactTruncation(queues: number): number {
+export function maxExactTruncation(queues: number, maxStates: number = MAX_EXACT_STATES): number {
   if (!(Number.isInteger(queues) && queues >= 1 && queues <= MAX_EXACT_QUEUES)) return NaN;
-  let T = queues === 1 ? MAX_EXACT_STATES - 1 : Math.floor(Math.pow(MAX_EXACT_STATES * (queues === 2 ? 2 : 6), 1 / queues));
-  while (symmetricStateCount(queues, T + 1) <= MAX_EXACT_STATES) T++;
-  while (symmetricStateCount(queues, T) > MAX_EXACT_STATES) T--;
+  if (!(Number.isInteger(maxStates) && maxStates >= 2 && maxStates <= MAX_EXACT_STATES)) return NaN;
+  let T = queues === 1 ? maxStates - 1 : Math.floor(Math.pow(maxStates * (queues === 2 ? 2 : 6), 1 / queues));
+  while (symmetricStateCount(queues, T + 1) <= maxStates) T++;
+  while (T > 0 && symmetricStateCount(queues, T) > maxStates) T--;
   return T;
+}
+
+/** Validates a state limit: an integer in [2, MAX_EXACT_STATES]. Private to src/theory/exact. */
+export function requireMaxStates(value: unknown): number {
+  return requireInteger("maxStates", value ?? MAX_EXACT_STATES, 2, MAX_EXACT_STATES);
 }
 
 /** The largest upward jump of one queue under the system: K when the policy can migrate, else 1. */
@@ -77,12 +85,12 @@ export function validateExactSystem(params: SystemParams): ExactSystemSummary {
  *
  * @throws ParameterError naming "truncation (T)"
  */
-export function requireTruncation(value: unknown, queues: number, minimum: number, why: string): number {
-  const max = maxExactTruncation(queues);
+export function requireTruncation(value: unknown, queues: number, minimum: number, why: string, maxStates = MAX_EXACT_STATES): number {
+  const max = maxExactTruncation(queues, maxStates);
   if (typeof value !== "number" || !Number.isInteger(value) || value < minimum || value > max) {
+    const limit = maxStates === MAX_EXACT_STATES ? `${MAX_EXACT_STATES} states (about 75 MB)` : `maxStates = ${maxStates} states`;
     throw new ParameterError("truncation (T)", value, `an integer in [${minimum}, ${max}] for n = ${queues}`,
-      `${why}; at most ${max} so that the C(T + ${queues}, ${queues}) lumped states stay within the limit of ` +
-      `${MAX_EXACT_STATES} states (about 75 MB)`);
+      `${why}; at most ${max} so that the C(T + ${queues}, ${queues}) lumped states stay within the limit of ${limit}`);
   }
   return value;
 }
