@@ -14,7 +14,7 @@
  * Sampling schemes other than the paper's: the cases below run as soon as the simulator implements them; until
  * then it refuses them with a ParameterError naming "sampling" and the case is skipped, saying so.
  */
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ParameterError } from "../src/model/parameterError";
 import { abounce, mbounce, shortestOfD, type PolicySpec } from "../src/model/policy";
@@ -80,7 +80,7 @@ test("n = 3, a custom rule (own > target), K = 2, lambda = 0.06 (fresh word for 
 });
 
 /** A scheme case: skipped, with the simulator's reason, while the simulator refuses the scheme. */
-function schemeCase(t: TestContext, params: SystemParams, levels: number): void {
+function schemeCase(t: { skip(message?: string): void }, params: SystemParams, levels: number): void {
   let runs: ReplicationResult[];
   try {
     runs = simulate(params);

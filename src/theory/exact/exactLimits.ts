@@ -65,7 +65,10 @@ export interface ExactSystemSummary {
  */
 export function validateExactSystem(params: SystemParams): ExactSystemSummary {
   validateSystem(params);
-  requireInteger("queues (n)", params.queues, 1, MAX_EXACT_QUEUES);
+  if (params.queues > MAX_EXACT_QUEUES) {
+    throw new ParameterError("queues (n)", params.queues, `an integer in [1, ${MAX_EXACT_QUEUES}]`,
+      "exact answers are computed for at most 3 queues: the state space grows like (T + 1)^n; simulate larger systems");
+  }
   if (!(params.arrivalRate < 1)) {
     throw new ParameterError("arrivalRate (lambda)", params.arrivalRate, "a finite number with 0 < lambda < 1",
       "for lambda >= 1 every queue receives at least one unit of work per unit time and no stationary law exists");
