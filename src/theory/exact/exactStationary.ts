@@ -139,8 +139,9 @@ const ASSUMPTION =
  * (1 - rho) + s_T/2, and for the mean rho_V (delta_V + T (s_T + s_T')) / (1 - rho_V) + T s_T (as qbar <= T).
  *
  * Cost: three solves of `truncatedStationary` (for a chosen T, one per grid of the sequence; the grids grow by
- * (4/3)^n, so the total is about twice the last). Measured on this 2-core machine, n = 3: T = 40 takes about
- * 1-3 s, T = 60 about 3-15 s (the most for no sharing at lambda = 0.9).
+ * (4/3)^n, so the total is about twice the last). Measured on a shared 2-core machine, n = 3, three grids:
+ * T = 40 in 1.2-1.9 s, T = 60 in 2.2 s (ABOUNCE(2,2), lambda = 0.75), 3.4 s (SQ(2), "all", lambda = 0.9),
+ * 8.7 s (MBOUNCE(2,inf), lambda = 0.9) and 22 s (no sharing, lambda = 0.9, the slowest to converge).
  *
  * @param params the system: n in [1, 3], 0 < lambda < 1, any policy and sampling scheme (validateSystem's rules)
  * @param options truncation (T), tolerance and maxStates, see ExactStationaryOptions
