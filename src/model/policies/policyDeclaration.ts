@@ -14,6 +14,11 @@ export interface PolicySpec {
   readonly kind: string;
   /** d, the number of queues sampled: an integer >= 1 or Infinity (absent when the policy samples nothing). */
   readonly samples?: number;
+  /**
+   * A rule given as a function (kind "custom" only; see custom.ts). Named here so that a literal
+   * `{ kind: "custom", samples, shouldMigrate: (own, target) => ... }` types its arguments.
+   */
+  readonly shouldMigrate?: (own: number, target: number, migrationPenalty: number) => boolean;
   /** The policy's own parameters (see its declaration's `parameters`). */
   readonly [parameter: string]: unknown;
 }
