@@ -289,22 +289,29 @@ function checkUnwritable(r: { status: number | null; stdout: string; stderr: str
   return out;
 }
 
-const canRunAsNobody = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0;
+const isRoot = process.getuid?.() === 0;
+const hasSetpriv = spawnSync("setpriv", ["--version"]).status === 0;
 
-test("EACCES, for real: a cache directory owned by another user, written by a non-root process", { skip: canRunAsNobody ? false : "needs root and setpriv to start a non-root child (root ignores permission bits)" }, () => {
-  // As root (uid 0) permission bits are not enforced, so the writer runs as nobody (uid 65534) through setpriv.
+test("EACCES, for real: a cache directory owned by another user, written by a non-root process", { skip: isRoot && !hasSetpriv ? "as root, needs setpriv to start a non-root child (root ignores permission bits)" : false }, () => {
+  // Root ignores permission bits, so as root the writer runs as nobody (uid 65534) through setpriv; as any
+  // other user a directory without write permission is enough.
   const base = cacheDir();
   const directory = join(base, "data-cache-of-root");
-  mkdirSync(directory, { mode: 0o755 }); // owned by root: nobody can read it but not write it
-  for (const viaOption of [true, false]) {
-    const env = { ...process.env, MP_CACHE: "", ...(viaOption ? { USE_OPTION: "1", DIR: directory } : { MP_CACHE_DIR: directory }) };
-    const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, unwritableScript()], {
-      cwd: project, encoding: "utf8", env,
-    });
-    const out = checkUnwritable(r, /cannot write to the results cache in .*data-cache-of-root \(EACCES/);
-    assert.equal(out.uid, 65534, "the writer really ran as a non-root user");
+  mkdirSync(directory, { mode: 0o755 });
+  if (!isRoot) chmodSync(directory, 0o555);
+  const command = isRoot ? "setpriv" : process.execPath;
+  const prefix = isRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath] : [];
+  try {
+    for (const viaOption of [true, false]) {
+      const env = { ...process.env, MP_CACHE: "", ...(viaOption ? { USE_OPTION: "1", DIR: directory } : { MP_CACHE_DIR: directory }) };
+      const r = spawnSync(command, [...prefix, unwritableScript()], { cwd: project, encoding: "utf8", env });
+      const out = checkUnwritable(r, /cannot write to the results cache in .*data-cache-of-root \(EACCES/);
+      assert.notEqual(out.uid, 0, "the writer really ran as a non-root user");
+    }
+    assert.deepEqual(readdirSync(directory), []);
+  } finally {
+    chmodSync(directory, 0o755);
   }
-  assert.deepEqual(readdirSync(directory), []);
 });
 
 const canBindReadOnly = ((): boolean => {
