@@ -27,8 +27,8 @@ before(() => {
   for (const f of ["package.json", "tsconfig.json"]) cpSync(join(root, f), join(project, f));
   cpSync(join(root, "src"), join(project, "src"), { recursive: true });
   symlinkSync(join(root, "node_modules"), join(project, "node_modules"), "dir");
-  // the compiler `npm run build` uses (node_modules/.bin/tsc)
-  execFileSync(process.execPath, [join(root, "node_modules", ".bin", "tsc"), "-p", join(project, "tsconfig.json")], { stdio: "pipe" });
+  // the compiler `npm run build` uses (the pinned typescript package, not tslab's copy behind node_modules/.bin/tsc)
+  execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(project, "tsconfig.json")], { stdio: "pipe" });
 });
 
 const made: string[] = [];
@@ -124,7 +124,7 @@ test("from sources through tsx the key follows src/, not dist/", () => {
 test("a kernel that re-imports after a rebuild gets the new code's hash; the old instance is never cached", () => {
   const directory = cacheDir();
   const dist0 = readFileSync(join(project, "dist", "model", "policy.js"), "utf8");
-  const worker0 = readFileSync(join(project, "dist", "simulate", "replicationWorker.js"), "utf8");
+  const worker0 = readFileSync(join(project, "dist", "simulate", "replicationTask.js"), "utf8");
   const entry = join(project, "dist", "reloadingEntry.js");
   const script = join(project, "kernel.js");
   // One long-lived process, as a notebook kernel: `import * as mp from "migration-penalties"` is require(entry).
@@ -139,7 +139,7 @@ test("a kernel that re-imports after a rebuild gets the new code's hash; the old
       const mp1 = require(${JSON.stringify(entry)});
       await note("first", study(mp1, { x: 1 }));
       await note("again", study(mp1, { x: 1 }));
-      const worker = ${JSON.stringify(join(project, "dist", "simulate", "replicationWorker.js"))};
+      const worker = ${JSON.stringify(join(project, "dist", "simulate", "replicationTask.js"))};
       out.push({ label: "worker loaded in the main thread", value: require.cache[worker] !== undefined });
       fs.appendFileSync(worker, "\\n// rebuilt\\n"); // loaded by worker threads only, when they start
       await note("worker file rebuilt", study(mp1, { x: 1 }));
@@ -191,7 +191,7 @@ test("a kernel that re-imports after a rebuild gets the new code's hash; the old
     assert.equal(runStudy("dist", cacheDir()).codeHash, at("new instance, now").codeHash);
   } finally {
     writeFileSync(join(project, "dist", "model", "policy.js"), dist0);
-    writeFileSync(join(project, "dist", "simulate", "replicationWorker.js"), worker0);
+    writeFileSync(join(project, "dist", "simulate", "replicationTask.js"), worker0);
   }
 });
 

@@ -1,6 +1,6 @@
 /**
  * The compiled worker: compiles the simulator (src/simulate and what it imports) with tsc into a temporary
- * directory, as `npx tsc -p tsconfig.json` compiles it into dist/, and runs replications on worker threads
+ * directory, as `npm run build` compiles it into dist/, and runs replications on worker threads
  * from the compiled JavaScript (the persistent pool of src/simulate/replicationPool.ts). The report must equal
  * the one computed here, from the sources, on one thread.
  */

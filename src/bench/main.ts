@@ -2,7 +2,7 @@
  * Throughput and memory benchmark of the simulator against the C yardstick ../shared/bench/reference-sim.c
  * (resolved from the project root's parent), measured in the same run, alternating.
  *
- *   npx tsc -p tsconfig.json                 # the figures are those of the compiled code (tsx's output is slower)
+ *   npm run build                            # the figures are those of the compiled code (tsx's output is slower)
  *   node dist/bench/main.js                  # 1e8 events per run (about 10 minutes on 2 busy cores)
  *   node dist/bench/main.js --events 1e7     # shorter
  *   node dist/bench/main.js --repeats 5      # more alternations (default 3)
@@ -107,7 +107,7 @@ function main(argv: string[]): void {
 
   if (__filename.endsWith(".ts")) {
     console.log("warning: running the TypeScript sources through tsx, whose output runs about 25% slower than tsc's;");
-    console.log("         for the figures, build and run the compiled script: npx tsc -p tsconfig.json && node dist/bench/main.js");
+    console.log("         for the figures, build and run the compiled script: npm run build && node dist/bench/main.js");
   }
   console.log(`benchmark: ABOUNCE(2,d), K = 2, lambda = 0.75, ${events} events per run (10% warm-up), ${repeats} alternations`);
   console.log(`reference: ${source} (cc -O2); node ${process.version}; machine shared, numbers noisy`);

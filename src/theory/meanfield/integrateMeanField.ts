@@ -75,7 +75,7 @@ export function integrateMeanField(system: MeanFieldSystem, options: MeanFieldTr
       if (fp.converged) L = Math.ceil(1.5 * fp.truncationLevel) + 8;
     }
   }
-  let s = new Float64Array(L + 1);
+  let s: Float64Array = new Float64Array(L + 1);
   if (options.initial !== undefined) {
     const init = options.initial;
     if (init.length !== L + 1) throw new ParameterError("initial", `length ${init.length}`, `length levels + 1 = ${L + 1}`);

@@ -352,7 +352,7 @@ function pad(system: MeanFieldSystem, s: Float64Array, complement: Float64Array,
 function steadyStateIntegrator(system: MeanFieldSystem, L0: number, maxLevels: number, tailTol: number):
   (until: number) => { s: Float64Array; steady: boolean; escaped: boolean; time: number; meanRate: number } {
   let L = L0;
-  let s = new Float64Array(L + 1);
+  let s: Float64Array = new Float64Array(L + 1);
   s[0] = 1;
   let time = 0;
   let h = 0.01;

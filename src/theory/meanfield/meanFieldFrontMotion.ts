@@ -70,7 +70,7 @@ export function meanFieldFrontMotion(system: MeanFieldSystem, options: FrontMoti
   requireNumber("maxTime", maxTime, 0, Infinity);
 
   const L = 2 * W;
-  let s = new Float64Array(L + 1);
+  let s: Float64Array = new Float64Array(L + 1);
   for (let i = 0; i <= W; i++) s[i] = 1;
   const rhs = (y: Float64Array, out: Float64Array): void => void meanFieldDrift(system, y, out);
   const positionOf = (y: Float64Array): number => {
