@@ -42,3 +42,7 @@ export {
 export { supermarketFixedPoint } from "./meanfield/supermarketFixedPoint";
 export { lemma1TailExponent, lemma2TailExponent } from "./meanfield/lemmaTailExponents";
 export { type TailLemmaOptions, type TailLemmaRow, tailLemmaComparison } from "./meanfield/tailLemmaComparison";
+export {
+  type RefinedMeanField, type RefinedMeanFieldOptions, refinedMeanField,
+} from "./meanfield/refinedMeanField";
+export { type LyapunovSolution, solveLyapunov } from "./meanfield/refinedLyapunovSolve";

@@ -40,6 +40,13 @@ export interface RefinedDriftExpansion {
  * @param x the state s_0..s_L (s_0 = 1), normally a fixed point
  * @param complement 1 - s_0..1 - s_L to full relative precision (levels near 1)
  * @param scheme the sampling scheme for the 1/n drift term
+ * @returns the drift, Jacobian, noise, 1/n drift term and the second-derivative contraction (cost O(L^2) per call)
+ * @example
+ * const e = refinedDriftExpansion({ arrivalRate: 0.5, migrationPenalty: 1, policy: shortestOfD(1) },
+ *   Float64Array.of(1, 0.5, 0.125), Float64Array.of(0, 0.5, 0.875), "others");
+ * e.drift         // => Float64Array [0, -0.0078125]  (level 2 feels the truncation s_3 = 0)
+ * e.jacobian      // => Float64Array [-1.5, 1, 0.5, -1.125]
+ * e.samplingDrift // => Float64Array [0.125, -0.0703125]
  */
 export function refinedDriftExpansion(
   params: MeanFieldParams,

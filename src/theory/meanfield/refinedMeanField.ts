@@ -100,10 +100,11 @@ export interface RefinedMeanField {
  * Sampling schemes (src/model/sampling.ts), with y = x_l and b = [j >= l] (whether the own queue counts among
  * the n x_l queues with >= l units):
  * - "all" (d of all n with replacement): G^n(l) = y^d exactly, for every n. The own queue can be the chosen
- *   target; given that the shortest sample has the own length j, it is the own queue with probability
- *   1/(n p_j), and then the job stays: a total rate lambda P_j/n... per queue, i.e. a term
- *   -(lambda/n) P_j (e_{j+2} + ... + e_{j+K}) for every j with rule(j, j). The built-in rules never have
- *   rule(j, j), so for them the drift does not depend on n.
+ *   target: given that the shortest sample has the own length j, the chosen queue is the own one with
+ *   probability 1/(n p_j), and then the job stays. Per queue this moves rate (lambda p_j P_j)/(n p_j) =
+ *   lambda P_j / n from "K units at j+1..j+K" to "one unit at j+1": a drift term -(lambda/n) P_j (e_{j+2} + ...
+ *   + e_{j+K}) for every j with rule(j, j). The built-in rules never have rule(j, j), so for them the drift
+ *   does not depend on n.
  * - "others" (the paper's, d of the other n - 1 with replacement): G^n_j(l) = ((n y - b)/(n - 1))^d =
  *   (y + (y - b)/(n - 1))^d = y^d + d y^{d-1} (y - b)/n + O(1/n^2): the own queue is excluded from the sample,
  *   so an arrival at a queue of length j sees queues with >= l units in proportion (n y - [j >= l])/(n - 1).
@@ -156,9 +157,13 @@ export interface RefinedMeanField {
  * @returns the refined and plain tails and means with diagnostics; converged false with NaN numbers when the
  *   fixed point, its stability or the truncation check fails
  * @example
- * const r = refinedMeanField({ arrivalRate: 0.5, migrationPenalty: 2, policy: noSharing() }, { queues: 10 });
- * r.meanQueueLength // => 1.0000000000000004  (independent M/M/1 queues: no correction, lambda / (1 - lambda))
- * r.meanQueueLengthCorrection // => 0
+ * // the supermarket model with two choices (own queue + one sample of all n), lambda = 0.9, n = 10
+ * const r = refinedMeanField({ arrivalRate: 0.9, migrationPenalty: 1, policy: shortestOfD(1) }, { queues: 10, sampling: "all" });
+ * r.plain.meanQueueLength     // => 2.352651639591489
+ * r.meanQueueLengthCorrection // => 3.986426987175564  (rmf_tool's value: 3.98642698718)
+ * r.meanQueueLength           // => 2.7512943383090454
+ * // independent M/M/1 queues: the drift is linear, so there is no correction
+ * refinedMeanField({ arrivalRate: 0.5, migrationPenalty: 2, policy: noSharing() }, { queues: 10 }).meanQueueLengthCorrection // => 0
  */
 export function refinedMeanField(params: MeanFieldParams, options: RefinedMeanFieldOptions): RefinedMeanField {
   const d = validateMeanFieldParams(params);
