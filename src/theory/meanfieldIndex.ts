@@ -32,8 +32,8 @@
  *   lambda = 0.75, n = 10 / 100: plain 2.2354, refined 3.2416 / 2.3360, simulated 2.960 [2.914, 3.006] /
  *   2.3266 [2.3230, 2.3302]. Refined is NOT closer for MBOUNCE(2,10), lambda = 0.75, n = 10 (refined 3.242,
  *   simulated 2.628 [2.612, 2.644]) and for MBOUNCE(2,10), lambda = 0.9 (V = -2.24; simulated n = 10: 9.059
- *   [8.968, 9.149], plain 9.087, refined 8.864; inside the intervals at n = 50, 100): a fixed point with every
- *   queue busy (1 - s_1 = 3e-7) lies at the edge of the state space, where the expansion does not hold.
+ *   [8.968, 9.149], plain 9.087, refined 8.864; inside the intervals at n = 50, 100). A plausible reason, not
+ *   verified: that fixed point has every queue busy (1 - s_1 = 3e-7), at the edge of the state space.
  */
 export type { MeanFieldParams, MeanFieldSystem, MeanFieldVariant } from "./meanfield/meanFieldSystem";
 export { validateMeanFieldParams } from "./meanfield/meanFieldSystem";
