@@ -1,10 +1,12 @@
 import { parseArgs } from "node:util";
 import { ParameterError } from "../../model/parameterError";
 import { type PolicySpec, abounce, mbounce, noSharing, shortestOfD } from "../../model/policy";
+import { DEFAULT_SAMPLING, SAMPLING_SCHEMES, type SamplingScheme } from "../../model/sampling";
 import { buildMeanFieldSystem } from "../../theory/meanfield/buildMeanFieldSystem";
 import { type MeanFieldFixedPoint, meanFieldFixedPoint } from "../../theory/meanfield/meanFieldFixedPoint";
 import type { MeanFieldVariant } from "../../theory/meanfield/meanFieldSystem";
-import { type CliCommand, renameParameterError } from "../args";
+import { type RefinedMeanField, refinedMeanField } from "../../theory/meanfield/refinedMeanField";
+import { type CliCommand, choiceFlag, numberFlag, renameParameterError } from "../args";
 
 /** Parsed and checked arguments of `meanfield`. */
 export interface MeanfieldCliOptions {
@@ -15,6 +17,28 @@ export interface MeanfieldCliOptions {
   readonly allowOutsidePaper: boolean;
   readonly tailTolerance: number;
   readonly json: boolean;
+  /** The sampling scheme (the plain limit does not depend on it; the refined correction does). */
+  readonly sampling: SamplingScheme;
+  /** n for the refined mean field (--refined --n N); undefined without --refined. */
+  readonly refinedQueues?: number;
+}
+
+/** The refined part of the report (`--refined --n N`): tail[0] = 1. */
+export interface MeanfieldCliRefined {
+  readonly queues: number;
+  readonly sampling: SamplingScheme;
+  readonly converged: boolean;
+  readonly failure?: string;
+  /** s_i + V_i / n, i = 0..L (tail[0] = 1). */
+  readonly tail: number[];
+  readonly meanQueueLength: number;
+  /** V_0..V_L: the 1/n coefficients of the tail. */
+  readonly correction: number[];
+  /** sum_i V_i. */
+  readonly meanQueueLengthCorrection: number;
+  readonly truncationLevel: number;
+  readonly previousTruncationLevel: number;
+  readonly correctionChange: number;
 }
 
 /** What `meanfield` reports (plain data; `--json` prints it as is). */
@@ -22,9 +46,9 @@ export interface MeanfieldCliReport {
   readonly label: string;
   readonly converged: boolean;
   readonly failure?: string;
-  /** s_1..s_L (s_0 = 1 omitted). */
+  /** s_0..s_L: tail[i] = fraction of queues with >= i units, tail[0] = 1 (one schema for every command). */
   readonly tail: number[];
-  /** 1 - s_1..1 - s_L to full relative precision (1 - s_1: fraction of empty queues). */
+  /** 1 - s_0..1 - s_L to full relative precision (index 1: fraction of empty queues). */
   readonly tailComplement: number[];
   readonly meanQueueLength: number;
   readonly migrationProbability: number;
@@ -41,6 +65,9 @@ export interface MeanfieldCliReport {
   readonly truncationErrorEstimate: number;
   readonly exactTruncation: boolean;
   readonly residual: number;
+  readonly sampling: SamplingScheme;
+  /** With --refined: the refined mean field at n queues. */
+  readonly refined?: MeanfieldCliRefined;
 }
 
 const FLAG_OF: Record<string, string> = {
@@ -52,6 +79,8 @@ const FLAG_OF: Record<string, string> = {
   policy: "--policy",
   variant: "--system",
   tailTolerance: "--tail-tolerance",
+  "queues (n)": "--n",
+  sampling: "--sampling",
 };
 
 
@@ -59,7 +88,8 @@ const FLAG_OF: Record<string, string> = {
  * Parses `meanfield` arguments. Cost O(argv length).
  *
  * @param argv e.g. ["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--C", "2", "--d", "10"]
- * @returns the options; --d accepts "inf"; --K defaults to 1 for none and sqd
+ * @returns the options; --d accepts "inf"; --K defaults to 1 for none and sqd; --refined needs --n (an integer
+ *   >= 2) and the derived system; --sampling (others, all, others-without-replacement) defaults to "others"
  * @throws ParameterError naming the flag (unknown flag, missing or malformed value, out of range)
  */
 export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
@@ -71,6 +101,7 @@ export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
         policy: { type: "string" }, lambda: { type: "string" }, K: { type: "string" }, C: { type: "string" },
         alpha: { type: "string" }, d: { type: "string" }, system: { type: "string" }, json: { type: "boolean" },
         "allow-outside-paper": { type: "boolean" }, "tail-tolerance": { type: "string" },
+        refined: { type: "boolean" }, n: { type: "string" }, sampling: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -107,21 +138,31 @@ export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
   else if (kind === "mbounce") policy = mbounce(number("alpha", values.alpha, true), d);
   else if (kind === "sqd") policy = shortestOfD(d);
   else policy = noSharing();
-  const system = values.system ?? "derived";
-  if (system !== "derived" && system !== "printed") throw new ParameterError("--system", system, "printed or derived");
+  const system = choiceFlag<MeanFieldVariant>(values, "system", ["derived", "printed"], "derived");
   const tailTolerance = number("tail-tolerance", values["tail-tolerance"], false, 1e-12);
-  return {
+  const sampling = choiceFlag(values, "sampling", SAMPLING_SCHEMES, DEFAULT_SAMPLING);
+  const refined = values.refined === true;
+  if (!refined && values.n !== undefined) throw new ParameterError("--n", values.n, "only with --refined (the plain mean field has no n)");
+  if (refined && values.n === undefined) throw new ParameterError("--n", undefined, "required with --refined: an integer >= 2");
+  if (refined && system !== "derived") {
+    throw new ParameterError("--system", system, "derived with --refined (the refined mean field corrects the system derived from the rule)");
+  }
+  const refinedQueues = refined ? numberFlag(values, "n", { min: 2, integer: true }) : undefined;
+  const base: MeanfieldCliOptions = {
     policy, arrivalRate: lambda, migrationPenalty: K, variant: system,
-    allowOutsidePaper: values["allow-outside-paper"] === true, tailTolerance, json: values.json === true,
+    allowOutsidePaper: values["allow-outside-paper"] === true, tailTolerance, json: values.json === true, sampling,
   };
+  return refinedQueues === undefined ? base : { ...base, refinedQueues };
 }
 
 /**
  * The fixed point of the mean-field system for the options and its measures (the pure part of `meanfield`).
- * Cost: one meanFieldFixedPoint (milliseconds to about a second).
+ * Cost: one meanFieldFixedPoint (milliseconds to about a second); with refinedQueues also one refinedMeanField
+ * (milliseconds for SQ(d) and ABOUNCE, about a second for MBOUNCE near lambda = 1).
  *
  * @param options as parsed by parseMeanfieldArgs (validated here: lambda in (0, 1), C >= K and alpha > 1
- *   unless allowOutsidePaper, d >= 1, printed only for abounce and mbounce)
+ *   unless allowOutsidePaper, d >= 1, printed only for abounce and mbounce; with --refined d finite and
+ *   n >= d + 1 for others-without-replacement)
  * @throws ParameterError naming the flag
  * @example
  * meanfieldReport(parseMeanfieldArgs(["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--C", "2", "--d", "10"])).meanQueueLength
@@ -129,12 +170,19 @@ export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
  */
 export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliReport {
   let fp: MeanFieldFixedPoint;
+  let refined: RefinedMeanField | undefined;
   try {
     const system = buildMeanFieldSystem({
       arrivalRate: options.arrivalRate, migrationPenalty: options.migrationPenalty, policy: options.policy,
       allowOutsidePaper: options.allowOutsidePaper,
     }, options.variant);
     fp = meanFieldFixedPoint(system, { tailTolerance: options.tailTolerance });
+    if (options.refinedQueues !== undefined) {
+      refined = refinedMeanField(
+        { arrivalRate: options.arrivalRate, migrationPenalty: options.migrationPenalty, policy: options.policy, allowOutsidePaper: options.allowOutsidePaper },
+        { queues: options.refinedQueues, sampling: options.sampling, tailTolerance: options.tailTolerance },
+      );
+    }
   } catch (error) {
     throw renameParameterError(error, FLAG_OF);
   }
@@ -142,8 +190,8 @@ export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliRepor
   const report: MeanfieldCliReport = {
     label: fp.label,
     converged: fp.converged,
-    tail: Array.from(fp.occupancy.subarray(1)),
-    tailComplement: Array.from(fp.occupancyComplement.subarray(1)),
+    tail: Array.from(fp.occupancy),
+    tailComplement: Array.from(fp.occupancyComplement),
     meanQueueLength: m.meanQueueLength,
     migrationProbability: m.migrationProbability,
     unaccountedArrivalProbability: m.unaccountedArrivalProbability,
@@ -159,8 +207,26 @@ export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliRepor
     truncationErrorEstimate: fp.truncationErrorEstimate,
     exactTruncation: fp.exactTruncation,
     residual: fp.residual,
+    sampling: options.sampling,
   };
-  return fp.failure === undefined ? report : { ...report, failure: fp.failure };
+  const withRefined = refined === undefined ? report : { ...report, refined: refinedPart(refined) };
+  return fp.failure === undefined ? withRefined : { ...withRefined, failure: fp.failure };
+}
+
+function refinedPart(r: RefinedMeanField): MeanfieldCliRefined {
+  const part: MeanfieldCliRefined = {
+    queues: r.queues,
+    sampling: r.sampling,
+    converged: r.converged,
+    tail: r.tail,
+    meanQueueLength: r.meanQueueLength,
+    correction: r.correction,
+    meanQueueLengthCorrection: r.meanQueueLengthCorrection,
+    truncationLevel: r.truncation.level,
+    previousTruncationLevel: r.truncation.previousLevel,
+    correctionChange: r.truncation.correctionChange,
+  };
+  return r.failure === undefined ? part : { ...part, failure: r.failure };
 }
 
 /** The report as text for a terminal. */
@@ -168,8 +234,10 @@ export function formatMeanfieldReport(r: MeanfieldCliReport): string {
   const g = (x: number, digits = 8): string => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
   const lines = [`${r.label}: ${r.converged ? "fixed point" : `NO fixed point of finite mean found: ${r.failure}`}`];
   if (!r.converged) lines.push("(values below are those of the last truncated state tried)");
-  lines.push("  level  s_i               1 - s_i");
-  r.tail.forEach((v, k) => lines.push(`  ${String(k + 1).padStart(5)}  ${v.toPrecision(10).padEnd(16)}  ${(r.tailComplement[k] ?? NaN).toPrecision(10)}`));
+  const refined = r.refined;
+  lines.push(`  level  s_i               1 - s_i${refined ? `           refined s_i + V_i/n (n = ${refined.queues}, sampling ${refined.sampling})` : ""}`);
+  r.tail.forEach((v, k) => lines.push(`  ${String(k).padStart(5)}  ${v.toPrecision(10).padEnd(16)}  ${(r.tailComplement[k] ?? NaN).toPrecision(10).padEnd(16)}` +
+    `${refined ? `  ${(refined.tail[k] ?? NaN).toPrecision(10)}` : ""}`));
   lines.push(
     `mean queue length (units per queue):              ${g(r.meanQueueLength, 10)}`,
     `migration probability p_mig:                      ${g(r.migrationProbability)}`,
@@ -182,12 +250,23 @@ export function formatMeanfieldReport(r: MeanfieldCliReport): string {
       `mean change ${r.meanChange.toExponential(2)}, error estimate ${r.truncationErrorEstimate.toExponential(2)}` +
       `${r.exactTruncation ? " (no inflow above L)" : ""}, residual max|ds/dt| ${r.residual.toExponential(2)}`,
   );
+  if (refined) {
+    lines.push(refined.converged
+      ? `refined mean field, n = ${refined.queues} (${refined.sampling}): mean queue length ${g(refined.meanQueueLength, 10)} = plain + ` +
+        `${g(refined.meanQueueLengthCorrection)} / n; truncation L = ${refined.truncationLevel} (compared with L = ${refined.previousTruncationLevel}, ` +
+        `coefficients changed by ${refined.correctionChange.toExponential(2)})`
+      : `refined mean field, n = ${refined.queues} (${refined.sampling}): NOT computed: ${refined.failure ?? ""}`);
+  }
   return lines.join("\n");
 }
 
 const usage =
   "meanfield --policy none|abounce|mbounce|sqd --lambda <0..1> [--K <int>=1>] [--C <number> | --alpha <number>] " +
-  "[--d <int>=1|inf>] [--system derived|printed] [--tail-tolerance <1e-250..1e-3>] [--allow-outside-paper] [--json]";
+  "[--d <int>=1|inf>] [--system derived|printed] [--tail-tolerance <1e-250..1e-3>] [--allow-outside-paper] " +
+  "[--refined --n <int>=2>] [--sampling others|all|others-without-replacement] [--json]\n" +
+  "  --refined --n N adds the refined mean field (Gast and Van Houdt's 1/n correction) at N queues: refined.tail, " +
+  "refined.meanQueueLength; --sampling (default others, the paper's) sets how arrivals sample, which changes the " +
+  "correction, not the limit. tail[i] = fraction of queues with >= i units, tail[0] = 1.";
 
 /** `meanfield`: the fixed point of the Section IV mean-field system (derived or as printed) and its measures. */
 export const command: CliCommand = {
@@ -198,6 +277,6 @@ export const command: CliCommand = {
     const options = parseMeanfieldArgs(argv);
     const report = meanfieldReport(options);
     process.stdout.write(`${options.json ? JSON.stringify(report) : formatMeanfieldReport(report)}\n`);
-    return report.converged ? 0 : 1;
+    return report.converged && (report.refined === undefined || report.refined.converged) ? 0 : 1;
   },
 };
