@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Matrix, solve } from "ml-matrix";
 import { ParameterError } from "../src/model/parameterError";
-import { type PolicySpec, abounce, mbounce, migrationRule, noSharing, shortestOfD } from "../src/model/policy";
+import { type PolicySpec, abounce, mbounce, migrationRule, noSharing, sampleCount, shortestOfD } from "../src/model/policy";
 import { type SamplingScheme, allSamplesAtLeast } from "../src/model/sampling";
 import { derivedMeanFieldSystem } from "../src/theory/meanfield/derivedMeanFieldSystem";
 import { meanFieldDrift } from "../src/theory/meanfield/meanFieldDrift";
@@ -37,7 +37,7 @@ function exactFiniteDrift(params: MeanFieldParams, x: Float64Array, n: number, s
   const L = x.length - 1;
   const K = params.migrationPenalty;
   const lambda = params.arrivalRate;
-  const d = params.policy.kind === "none" ? 0 : params.policy.samples;
+  const d = sampleCount(params.policy);
   const rule = migrationRule(params.policy, K);
   const X = (l: number): number => (l <= 0 ? 1 : l > L ? 0 : (x[l] as number));
   const out = new Float64Array(L + 1);
