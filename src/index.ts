@@ -11,6 +11,7 @@ export * from "./theory/stabilityIndex";
 export * from "./display";
 export * from "./report";
 export * from "./theory/meanfieldIndex";
+export * from "./theory/optimalIndex";
 export * from "./experiments";
 export * from "./experiments/theorems";
 export * from "./simulate";
