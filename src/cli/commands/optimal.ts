@@ -176,7 +176,9 @@ export function formatOptimalReport(r: OptimalReport): string {
     "switching curve (confirmed points): an arrival migrates to a queue of length target when own >= migrateFrom",
     "  target  migrateFrom  own - target - 1  (own - 1) / target",
     ...confirmed.map((p) => `  ${String(p.target).padStart(6)}  ${String(p.migrateFrom).padStart(11)}  ${String((p.migrateFrom as number) - p.target - 1).padStart(16)}  ${p.target === 0 ? "-".padStart(18) : (((p.migrateFrom as number) - 1) / p.target).toFixed(2).padStart(18)}`),
-    `  targets beyond ${confirmed.length - 1}: no confirmed point (the curve leaves the trusted part of the grid)`,
+    confirmed.length === 0
+      ? "  no confirmed point (without a check grid nothing is confirmed; see switchingCurve in --json for the raw curve)"
+      : `  targets beyond ${confirmed.length - 1}: no confirmed point (the curve leaves the trusted part of the grid)`,
     `  threshold structure ${r.thresholdStructure.holds ? "holds" : `fails at ${r.thresholdStructure.exceptions} states`} for own <= ${r.thresholdStructure.checkedOwnUpTo}`,
     "",
     "ranking (exact on the same chain):",
