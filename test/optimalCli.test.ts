@@ -20,8 +20,10 @@ test("optimal --json prints meanQueueLength, switchingCurve, comparison and the 
   assert.equal(report.comparison[0].policy, "optimal");
   assert.equal(report.comparison.length, 17);
   const none = report.comparison.find((c: { policy: string }) => c.policy === "no sharing");
-  // two M/M/1/40 queues at lambda = 0.5 (closed form 1 - 41 * 0.5^41 / (1 - 0.5^41))
-  assert.ok(Math.abs(none.meanQueueLength - (1 - 41 * 0.5 ** 41 / (1 - 0.5 ** 41))) < 1e-12);
+  // ranked by two M/M/1 queues, lambda / (1 - lambda) = 1; on the grid two M/M/1/40 queues (1 - 41 * 0.5^41 / (1 - 0.5^41))
+  assert.equal(none.status, "closed form");
+  assert.ok(Math.abs(none.meanQueueLength - 1) < 1e-15);
+  assert.ok(Math.abs(none.truncatedMeanQueueLength - (1 - 41 * 0.5 ** 41 / (1 - 0.5 ** 41))) < 1e-12);
   for (const c of report.comparison) assert.ok(c.meanQueueLength >= report.meanQueueLength * (1 - 1e-12), c.policy);
   assert.equal(report.truncationCheck.checkTruncation, 30);
   assert.equal(report.optimumIsBest, true);
@@ -48,6 +50,7 @@ test("optimal: bad input exits 2 with one line naming the flag and its limit", a
     ["--lambda 0.97 --K 2", /--truncation = 100 is out of range: .*edgeTolerance = 0.00001/],
     ["--lambda 0.5 --K 2 --truncation 40 --check-truncation 41", /--check-truncation = 41 is out of range/],
     ["--lambda 0.5 --K 2 --edge-tolerance 2", /--edge-tolerance = 2 is out of range/],
+    ["--lambda 0.5 --K 2 --truncation 40 --rule-truncation 30", /--rule-truncation = 30 is out of range: an integer in \[N = 40, 400\]/],
     ["--lambda 0.5 --K 2 --bogus 1", /--bogus/],
   ];
   for (const [args, message] of cases) {
@@ -62,7 +65,7 @@ test("optimal: bad input exits 2 with one line naming the flag and its limit", a
 test("optimal --help lists its flags", async () => {
   const { code, stdout } = await captureOutput(() => runCli(argv("optimal --help")));
   assert.equal(code, 0);
-  for (const flag of ["--lambda", "--K", "--truncation", "--check-truncation", "--edge-tolerance", "--json"]) assert.ok(stdout.includes(flag), flag);
+  for (const flag of ["--lambda", "--K", "--truncation", "--check-truncation", "--rule-truncation", "--edge-tolerance", "--json"]) assert.ok(stdout.includes(flag), flag);
   const top = await captureOutput(() => runCli(["--help"]));
   assert.match(top.stdout, /\n {2}optimal\s/);
 });

@@ -312,10 +312,8 @@ test("the reported threshold structure, curve and shape are what the decision ta
 test("ABOUNCE above its exact two-queue threshold is reported unstable, and the grid agrees (mass piles at the edge)", () => {
   // K = 2, C = 2: lambda_c = 0.894104 (exactTwoQueueThreshold); C = 4: 0.935; C = 6: 0.953. At N = 60 the
   // stable ABOUNCE(4) has edge mass 2.2e-3 (mean 13.6 units), ABOUNCE(6) 4.2e-4.
-  const comparison = compareTwoQueueRules(0.9, 2, {
-    truncation: 60, edgeTolerance: 1e-3,
-    rules: [abounce(2, Infinity), abounce(4, Infinity), abounce(6, Infinity), mbounce(2, Infinity)],
-  });
+  const rules = [noSharing(), abounce(2, Infinity), abounce(4, Infinity), abounce(6, Infinity), mbounce(2, Infinity)];
+  const comparison = compareTwoQueueRules(0.9, 2, { truncation: 60, edgeTolerance: 1e-3, rules });
   const row = (label: string) => comparison.ranking.find((r) => r.policy === label)!;
   assert.equal(row("ABOUNCE(2,inf)").status, "unstable");
   assert.equal(row("ABOUNCE(2,inf)").meanQueueLength, Infinity);
@@ -325,6 +323,20 @@ test("ABOUNCE above its exact two-queue threshold is reported unstable, and the 
   assert.equal(row("ABOUNCE(6,inf)").status, "exact");
   assert.equal(row("MBOUNCE(2,inf)").status, "exact");
   assert.deepEqual(comparison.ranking.slice(-2).map((r) => r.policy), ["ABOUNCE(2,inf)", "ABOUNCE(4,inf)"]);
+  // no sharing is ranked by its closed form (two M/M/1 queues), its grid value is M/M/1/60's
+  assert.equal(row("no sharing").status, "closed form");
+  close(row("no sharing").meanQueueLength, 9, 1e-12, "no sharing");
+  assert.ok(row("no sharing").truncatedMeanQueueLength < 9);
+  assert.ok(comparison.optimumIsBest);
+  // a second, larger grid for the rules too heavy for N = 60: ABOUNCE(4) has edge mass 5.1e-4 at N = 80
+  const again = compareTwoQueueRules(0.9, 2, { truncation: 60, edgeTolerance: 1e-3, rules, ruleTruncation: 80, optimal: comparison.optimal });
+  const abounce4 = again.ranking.find((r) => r.policy === "ABOUNCE(4,inf)")!;
+  assert.equal(abounce4.status, "exact");
+  assert.equal(abounce4.truncation, 80);
+  assert.ok(abounce4.meanQueueLength > 14 && abounce4.meanQueueLength < 16, String(abounce4.meanQueueLength));
+  assert.equal(again.ranking.find((r) => r.policy === "ABOUNCE(6,inf)")!.truncation, 60);
+  assert.throws(() => compareTwoQueueRules(0.9, 2, { truncation: 60, ruleTruncation: 50, optimal: comparison.optimal }), ParameterError);
+  assert.throws(() => compareTwoQueueRules(0.8, 2, { truncation: 60, optimal: comparison.optimal }), ParameterError);
 });
 
 test("the switching table as a rule and as a policy; the simulator agrees with the exact evaluation (5 standard errors)", async () => {

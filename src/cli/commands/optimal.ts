@@ -16,6 +16,8 @@ inf), alpha in {1.5, 2, 3, 4, 6, 8}, and no sharing evaluated exactly on the sam
   --truncation N          grid size, integer in [max(8, 4K), ${MAX_TRUNCATION}]                         (default 100)
   --check-truncation M    smaller grid solved to confirm the curve, integer in [max(8, 4K), N - 1],
                           or "none"                                                   (default round(3N/4))
+  --rule-truncation M     evaluate a stable rule again on the grid M when its edge mass on N exceeds
+                          the tolerance, integer in [N, ${MAX_TRUNCATION}]; costs (M/N)^4 times more  (default N)
   --edge-tolerance E      refuse when the optimal rule's stationary mass within K of the edge of
                           the grid exceeds E, 0 < E < 1                                      (default 1e-5)
   --json                  print one JSON object (NaN and Infinity print as null)
@@ -23,7 +25,8 @@ inf), alpha in {1.5, 2, 3, 4, 6, 8}, and no sharing evaluated exactly on the sam
 output: meanQueueLength (per queue), switchingCurve [{target, migrateFrom, confirmed}] (migrateFrom null
 where no own length <= N migrates; confirmed: the check grid gives the same point), switchingTable (the
 confirmed prefix, a rule "migrate to a queue of length t when own >= table[t]"), comparison [{policy,
-meanQueueLength, ...}] (Infinity/null for unstable rules), truncationCheck, solver.
+meanQueueLength, status, ...}] (null for unstable rules and where the grid is too small; no sharing
+by its closed form), truncationCheck, solver.
 
 example:
   migration-penalties optimal --lambda 0.9 --K 2 --json`;
@@ -34,6 +37,7 @@ const FLAGS = {
   truncation: { type: "string" },
   "check-truncation": { type: "string" },
   "edge-tolerance": { type: "string" },
+  "rule-truncation": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -43,6 +47,7 @@ const FLAG_OF: Record<string, string> = {
   "truncation (N)": "--truncation",
   checkTruncation: "--check-truncation",
   edgeTolerance: "--edge-tolerance",
+  ruleTruncation: "--rule-truncation",
 };
 
 /** The arguments of `optimal`, checked for form (ranges are checked by the library and renamed to the flags). */
@@ -52,6 +57,7 @@ export interface OptimalArguments {
   readonly truncation: number;
   readonly checkTruncation: number | false | undefined;
   readonly edgeTolerance: number | undefined;
+  readonly ruleTruncation: number | undefined;
   readonly json: boolean;
 }
 
@@ -63,7 +69,8 @@ export interface OptimalArguments {
  * @throws ParameterError naming the flag (unknown flag, missing or malformed value)
  * @example
  * optimalArguments(["--lambda", "0.9", "--K", "2"])
- * // => { arrivalRate: 0.9, migrationPenalty: 2, truncation: 100, checkTruncation: undefined, edgeTolerance: undefined, json: false }
+ * // => { arrivalRate: 0.9, migrationPenalty: 2, truncation: 100, checkTruncation: undefined, edgeTolerance: undefined,
+ * //      ruleTruncation: undefined, json: false }
  */
 export function optimalArguments(argv: string[]): OptimalArguments {
   const flags: CliFlags = parseCliFlags(argv, FLAGS);
@@ -73,7 +80,8 @@ export function optimalArguments(argv: string[]): OptimalArguments {
   const rawCheck = flags["check-truncation"];
   const checkTruncation = rawCheck === "none" ? false : numberFlag(flags, "check-truncation");
   const edgeTolerance = numberFlag(flags, "edge-tolerance");
-  return { arrivalRate, migrationPenalty, truncation, checkTruncation, edgeTolerance, json: flags.json === true };
+  const ruleTruncation = numberFlag(flags, "rule-truncation");
+  return { arrivalRate, migrationPenalty, truncation, checkTruncation, edgeTolerance, ruleTruncation, json: flags.json === true };
 }
 
 /** What `optimal --json` prints. */
@@ -98,6 +106,8 @@ export interface OptimalReport {
     readonly migrationFraction: number;
     readonly edgeMass: number;
     readonly status: string;
+    readonly truncatedMeanQueueLength: number;
+    readonly truncation: number;
     readonly stabilityThreshold?: number;
   }[];
   readonly optimumIsBest: boolean;
@@ -124,6 +134,7 @@ export function optimalReport(args: OptimalArguments): OptimalReport {
       truncation: args.truncation,
       ...(args.checkTruncation !== undefined ? { checkTruncation: args.checkTruncation } : {}),
       ...(args.edgeTolerance !== undefined ? { edgeTolerance: args.edgeTolerance } : {}),
+      ...(args.ruleTruncation !== undefined ? { ruleTruncation: args.ruleTruncation } : {}),
     });
   } catch (error) {
     throw renameParameterError(error, FLAG_OF);
@@ -148,6 +159,8 @@ export function optimalReport(args: OptimalArguments): OptimalReport {
       migrationFraction: r.migrationFraction,
       edgeMass: r.edgeMass,
       status: r.status,
+      truncatedMeanQueueLength: r.truncatedMeanQueueLength,
+      truncation: r.truncation,
       ...(r.stabilityThreshold !== undefined ? { stabilityThreshold: r.stabilityThreshold } : {}),
     })),
     optimumIsBest: comparison.optimumIsBest,
@@ -184,7 +197,9 @@ export function formatOptimalReport(r: OptimalReport): string {
     "ranking (exact on the same chain):",
     "  rank  policy              mean queue length  excess over optimum  migrating  status",
     ...r.comparison.map((c) => `  ${String(c.rank).padStart(4)}  ${c.policy.padEnd(18)}  ${fmt(c.meanQueueLength).padStart(17)}  ` +
-      `${(Number.isFinite(c.excessOverOptimum) ? `${(100 * c.excessOverOptimum).toFixed(3)}%` : "-").padStart(19)}  ${fmt(c.migrationFraction, 3).padStart(9)}  ${c.status}`),
+      `${(Number.isFinite(c.excessOverOptimum) ? `${(100 * c.excessOverOptimum).toFixed(3)}%` : "-").padStart(19)}  ${fmt(c.migrationFraction, 3).padStart(9)}  ${c.status}` +
+      (c.truncation !== r.truncation ? ` (grid ${c.truncation})` : "") +
+      (c.status === "truncation too small" ? ` (grid value ${fmt(c.truncatedMeanQueueLength)}, edge mass ${c.edgeMass.toExponential(1)})` : "")),
     "",
     `solver: ${r.solver.valueIterations} value-iteration sweeps, ${r.solver.policyIterationSteps} exact evaluation(s), optimality gap ${r.solver.optimalityGap.toExponential(1)}, ${r.solver.seconds.toFixed(1)} s`,
   ];
