@@ -21,13 +21,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ParameterError } from "../src/model/parameterError";
-import { abounce, mbounce, migrationRule, noSharing, shortestOfD, type MigrationRule } from "../src/model/policy";
+import { abounce, mbounce, migrationRule, noSharing, policyLabel, shortestOfD, type MigrationRule } from "../src/model/policy";
 import { luSolveInPlace } from "../src/theory/meanfield/luSolve";
 import { BandedLu } from "../src/theory/optimal/bandedLu";
 import { evaluateTwoQueueRule } from "../src/theory/optimal/evaluateTwoQueueRule";
 import { optimalTwoQueueRule } from "../src/theory/optimal/optimalTwoQueueRule";
 import { compareTwoQueueRules } from "../src/theory/optimal/compareTwoQueueRules";
 import { switchingTablePolicy, switchingTableRule } from "../src/theory/optimal/switchingTableRule";
+import { ruleSwitchingCurve } from "../src/theory/optimal/ruleSwitchingCurve";
+import { optimalArguments, optimalReport } from "../src/cli/commands/optimal";
 import { runSimulation } from "../src/simulate/runSimulation";
 
 const close = (actual: number, expected: number, tolerance: number, what: string): void => {
@@ -387,4 +389,34 @@ test("bad input: lambda outside (0, 1), K < 1 or not an integer, bad or too smal
   assert.match(aposteriori.message, /^truncation \(N\) = 60 is out of range: .*lambda = 0.9, K = 2: the optimal rule has stationary mass .* at the edge .* above edgeTolerance = 0.00001; a truncation of about \d+ or more should do/);
   assert.equal(refused(() => evaluateTwoQueueRule(0.5, 2, abounce(1, Infinity))).parameter, "threshold (C)");
   assert.equal(refused(() => evaluateTwoQueueRule(0.5, 2, 7 as unknown as MigrationRule)).parameter, "rule");
+});
+
+test("ruleSwitchingCurve gives ABOUNCE's t + C + 1 and MBOUNCE's floor(max(alpha t, t + K)) + 1", () => {
+  for (const K of [1, 2, 3]) {
+    for (const C of [K, K + 2, 7]) {
+      ruleSwitchingCurve(abounce(C, Infinity), K, 30, 200).forEach(({ target, migrateFrom }) => assert.equal(migrateFrom, target + C + 1));
+    }
+    for (const alpha of [1.5, 2, 3, 8]) {
+      ruleSwitchingCurve(mbounce(alpha, Infinity), K, 30, 300).forEach(({ target, migrateFrom }) => {
+        assert.equal(migrateFrom, Math.floor(Math.max(alpha * target, target + K)) + 1, `alpha ${alpha}, target ${target}`);
+      });
+    }
+  }
+  assert.equal(ruleSwitchingCurve(noSharing(), 2, 3, 50)[3]!.migrateFrom, null);
+  assert.throws(() => ruleSwitchingCurve(abounce(1, Infinity), 2, 3, 50), ParameterError);
+  assert.throws(() => ruleSwitchingCurve(abounce(2, Infinity), 2, -1, 50), ParameterError);
+});
+
+test("doc examples of src/theory/optimal and the optimal command show real output", () => {
+  close(evaluateTwoQueueRule(0.5, 2, noSharing(), { truncation: 40 }).meanQueueLength, 0.99999999998135, 1e-14, "evaluate none");
+  close(evaluateTwoQueueRule(0.5, 2, abounce(2, Infinity), { truncation: 40 }).meanQueueLength, 0.96980702694, 1e-11, "evaluate abounce");
+  assert.deepEqual(compareTwoQueueRules(0.5, 2, { truncation: 40 }).ranking.slice(0, 3).map((r) => r.policy),
+    ["optimal", "MBOUNCE(6,inf)", "MBOUNCE(8,inf)"]);
+  assert.equal(policyLabel(switchingTablePolicy([3, 7, 12, 19], 10, "optimal(0.5,2)")), "optimal(0.5,2)(d=10)");
+  assert.deepEqual(ruleSwitchingCurve(mbounce(3, Infinity), 2, 3, 100).map((p) => p.migrateFrom), [3, 4, 7, 10]);
+  assert.deepEqual(ruleSwitchingCurve(abounce(4, Infinity), 2, 2, 100).map((p) => p.migrateFrom), [5, 6, 7]);
+  assert.deepEqual(optimalArguments(["--lambda", "0.9", "--K", "2"]), {
+    arrivalRate: 0.9, migrationPenalty: 2, truncation: 100, checkTruncation: undefined, edgeTolerance: undefined, ruleTruncation: undefined, json: false,
+  });
+  assert.deepEqual(optimalReport(optimalArguments(["--lambda", "0.5", "--K", "2", "--truncation", "40"])).switchingTable, [3, 7, 12, 19]);
 });

@@ -15,3 +15,4 @@ export {
 } from "./optimal/compareTwoQueueRules";
 export { switchingTablePolicy, switchingTableRule } from "./optimal/switchingTableRule";
 export { MAX_TRUNCATION as MAX_TWO_QUEUE_TRUNCATION } from "./optimal/twoQueueGrid";
+export { ruleSwitchingCurve } from "./optimal/ruleSwitchingCurve";
