@@ -44,7 +44,7 @@ test("optimal: bad input exits 2 with one line naming the flag and its limit", a
   const cases: [string, RegExp][] = [
     ["--lambda 1 --K 2", /--lambda = 1 is out of range: .*< 1/],
     ["--lambda 0 --K 2", /--lambda = 0 is out of range/],
-    ["--lambda 0.5 --K 0.5", /--K = 0.5 is out of range: an integer >= 1/],
+    ["--lambda 0.5 --K 0.5", /--K = 0.5 is out of range: an integer in \[1, 100\]/],
     ["--lambda 0.5", /--K = undefined is out of range: required/],
     ["--lambda 0.5 --K 2 --truncation 4", /--truncation = 4 is out of range: an integer in \[8, 400\]/],
     ["--lambda 0.97 --K 2", /--truncation = 100 is out of range: .*edgeTolerance = 0.00001/],

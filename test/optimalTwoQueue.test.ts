@@ -375,10 +375,12 @@ test("bad input: lambda outside (0, 1), K < 1 or not an integer, bad or too smal
   assert.match(refused(() => optimalTwoQueueRule(1, 2)).message, /^arrivalRate \(lambda\) = 1 is out of range: .*< 1/);
   assert.equal(refused(() => optimalTwoQueueRule(0, 2)).parameter, "arrivalRate (lambda)");
   assert.equal(refused(() => optimalTwoQueueRule(1.2, 2)).parameter, "arrivalRate (lambda)");
-  assert.match(refused(() => optimalTwoQueueRule(0.5, 0.5)).message, /^migrationPenalty \(K\) = 0.5 is out of range: an integer >= 1/);
+  assert.match(refused(() => optimalTwoQueueRule(0.5, 0.5)).message, /^migrationPenalty \(K\) = 0.5 is out of range: an integer in \[1, 100\]/);
   assert.equal(refused(() => optimalTwoQueueRule(0.5, 2.5)).parameter, "migrationPenalty (K)");
   assert.match(refused(() => optimalTwoQueueRule(0.5, 3, { truncation: 10 })).message, /an integer in \[12, 400\]/);
   assert.equal(refused(() => optimalTwoQueueRule(0.5, 2, { truncation: 401 })).parameter, "truncation (N)");
+  assert.match(refused(() => optimalTwoQueueRule(0.5, 4, { truncation: 400 })).message, /fits in 2 GiB: N = 400 with K = 4 needs 2.40 GiB/);
+  assert.match(refused(() => optimalTwoQueueRule(0.5, 101)).message, /^migrationPenalty \(K\) = 101 is out of range: an integer in \[1, 100\]/);
   assert.equal(refused(() => optimalTwoQueueRule(0.5, 2, { truncation: 40, checkTruncation: 40 })).parameter, "checkTruncation");
   assert.equal(refused(() => optimalTwoQueueRule(0.5, 2, { edgeTolerance: 0 })).parameter, "edgeTolerance");
   // Too small for lambda, a priori (pooled M/M/2 bound, before any work) and a posteriori (the optimum's edge mass).

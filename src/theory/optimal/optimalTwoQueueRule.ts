@@ -171,8 +171,10 @@ const MAX_POLICY_STEPS = 50;
  * lower bound on the edge mass already exceeds the tolerance, no rule fits the grid and the call throws.
  *
  * Cost: relative value iteration O(N^2) per sweep, about 1,300 sweeps at lambda = 0.5 and 17,000-19,000 at
- * lambda = 0.9 for N = 100 (0.3-4 s on one core of this machine), plus 1-2 band LU solves (0.5-1.5 s each) and
- * the same on the check grid. Memory about 8 (K + 2) (N + 1)^3 bytes during a solve (N = 100, K = 3: 33 MB).
+ * lambda = 0.9 for N = 100, plus one band LU solve (O(K N^4) flops) for the certificate, and the same on the
+ * check grid. Measured at N = 100 on this shared 2-core machine under load: 1.2-6.3 s without the check grid,
+ * 1.9-8.7 s with it (lambda in {0.5, 0.8, 0.9}, K in {2, 3}); N = 200 with its check grid 150: 40-230 s.
+ * Memory about 8 (K + 2) (N + 1)^3 bytes during a solve (N = 100, K = 3: 33 MB; N = 200, K = 3: 260 MB).
  *
  * Validated (test/optimalTwoQueue.test.ts): K = 1 gives join-the-shortest-queue, optimal for identical
  * exponential servers (Winston 1977, Weber 1978), and its cost; never migrating costs two M/M/1/N queues;
@@ -185,8 +187,9 @@ const MAX_POLICY_STEPS = 50;
  *   (default 1e-5), valueTolerance (default 1e-9), maxIterations (default 2e6)
  * @returns the optimal cost, the switching curve and table, and the diagnostics
  * @throws ParameterError naming "arrivalRate (lambda)" (outside (0, 1)), "migrationPenalty (K)" (not an integer
- *   >= 1), "truncation (N)" (not an integer in [max(8, 4K), 400], or too small for lambda: the edge mass exceeds
- *   the tolerance; the message names both and suggests a truncation), "checkTruncation", "edgeTolerance",
+ *   in [1, 100]), "truncation (N)" (not an integer in [max(8, 4K), 400], a band LU over 2 GiB, or too small for
+ *   lambda: the edge mass exceeds the tolerance; the message names both and suggests a truncation),
+ *   "checkTruncation", "edgeTolerance",
  *   "valueTolerance" or "maxIterations"
  * @example
  * const best = optimalTwoQueueRule(0.5, 2, { truncation: 40 });

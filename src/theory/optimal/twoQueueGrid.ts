@@ -32,22 +32,30 @@ export interface TwoQueueGrid {
   readonly serviceProbability: number;
 }
 
-/** The largest truncation accepted (memory of the band LU: about 8 (N + 1)^3 (K + 2) bytes). */
+/** The largest truncation accepted. */
 export const MAX_TRUNCATION = 400;
+
+/** The largest band LU accepted, in bytes (2 GiB): 8 ((N + 1)^2 - 1) ((K + 1)(N + 1) + 1). */
+export const MAX_SOLVER_BYTES = 2 ** 31;
 
 /**
  * Validates (lambda, K, N) and returns the grid. Cost O(1).
  *
  * @throws ParameterError naming "arrivalRate (lambda)" (0 < lambda < 1: for lambda >= 1 no rule is stable, the
- *   mean queue length is infinite for every rule), "migrationPenalty (K)" (an integer >= 1) or "truncation (N)"
- *   (an integer in [max(8, 4K), MAX_TRUNCATION])
+ *   mean queue length is infinite for every rule), "migrationPenalty (K)" (an integer in [1, MAX_TRUNCATION / 4])
+ *   or "truncation (N)" (an integer in [max(8, 4K), MAX_TRUNCATION] whose band LU fits in MAX_SOLVER_BYTES)
  */
 export function twoQueueGrid(arrivalRate: number, migrationPenalty: number, truncation: number): TwoQueueGrid {
   const lambda = requireNumber("arrivalRate (lambda)", arrivalRate, 0, 1);
-  const K = requireInteger("migrationPenalty (K)", migrationPenalty, 1);
+  const K = requireInteger("migrationPenalty (K)", migrationPenalty, 1, MAX_TRUNCATION / 4);
   const minimum = Math.max(8, 4 * K);
   if (typeof truncation !== "number" || !Number.isInteger(truncation) || truncation < minimum || truncation > MAX_TRUNCATION) {
     throw new ParameterError("truncation (N)", truncation, `an integer in [${minimum}, ${MAX_TRUNCATION}] (at least max(8, 4K) for K = ${K})`);
+  }
+  const bytes = 8 * ((truncation + 1) ** 2 - 1) * ((K + 1) * (truncation + 1) + 1);
+  if (bytes > MAX_SOLVER_BYTES) {
+    throw new ParameterError("truncation (N)", truncation,
+      `a grid whose band LU fits in ${MAX_SOLVER_BYTES / 2 ** 30} GiB: N = ${truncation} with K = ${K} needs ${(bytes / 2 ** 30).toFixed(2)} GiB`);
   }
   const side = truncation + 1;
   return {
