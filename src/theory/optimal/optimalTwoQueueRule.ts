@@ -148,8 +148,8 @@ const MAX_POLICY_STEPS = 50;
  *     which it can compute from the event history). Capping x -> min(x + k, N) and service x -> max(x - 1, 0)
  *     are monotone, so by induction the capped queues never exceed the untruncated ones, path by path; the
  *     capped costs are therefore no larger, and the optimum of a finite MDP over history-dependent policies is
- *     attained by a stationary deterministic one (Puterman, "Markov Decision Processes", 1994, Theorem
- *     9.1.8). The same coupling between caps N and N' > N gives g*_N <= g*_N'. So `bounds.lower` is a rigorous
+ *     attained by a stationary deterministic one (Puterman, "Markov Decision Processes", 1994, Sec. 9.1,
+ *     finite state and action sets). The same coupling between caps N and N' > N gives g*_N <= g*_N'. So `bounds.lower` is a rigorous
  *     lower bound on the true optimum.
  * (2) The other side is measured, not bounded: the loss happens only in the states with max(q1, q2) > N - K.
  *     Their stationary mass under the optimal rule (`edgeMass`) must not exceed `edgeTolerance` (default 1e-5),

@@ -6,7 +6,10 @@ import type { TwoQueueGrid } from "./twoQueueGrid";
  *   (T h)(x, y) = (x + y)/2 + a min(h(x+1, y), h(x, y+K)) + a min(h(x, y+1), h(x+K, y)) + s h(x-1, y) + s h(x, y-1),
  * with every coordinate capped to 0..N. Writes T h into `out` and returns min and max of T h - h (the Odoni
  * bounds: for any h, min (T h - h) <= g*_N <= max (T h - h), where g*_N is the optimal average cost of the
- * truncated MDP; Puterman, "Markov Decision Processes", 1994, Theorem 8.5.5).
+ * truncated MDP; A. R. Odoni, "On finding the maximal gain for Markov decision processes", Operations Research
+ * 17, 1969; Puterman, "Markov Decision Processes", 1994, Sec. 8.5). Both hold for any h when every stationary
+ * policy is unichain: the optimal policy sigma* has pi*(T h - h) <= pi*(T_sigma* h - h) = g*_N, and the policy
+ * sigma greedy for h has g_sigma = pi_sigma(T h - h), with g*_N <= g_sigma.
  *
  * Exact symmetry: if h(x, y) = h(y, x) then (T h)(x, y) = (T h)(y, x) bit for bit, because the swapped state
  * exchanges the two min terms and the two service terms, and floating-point addition is commutative. So the
@@ -55,7 +58,7 @@ export interface RelativeValueIterationResult {
 }
 
 /**
- * Relative value iteration h <- T h - (T h)(0, 0) from h = 0 (Puterman 1994, Sec. 8.5.5), until the Odoni
+ * Relative value iteration h <- T h - (T h)(0, 0) from h = 0 (Puterman 1994, Sec. 8.5), until the Odoni
  * bounds are within `tolerance` (relative). It converges because every stationary policy is unichain and
  * aperiodic: from any state the services empty both queues with positive probability, and (0, 0) has a
  * self-loop (fictitious services). Cost O(N^2) per sweep; sweeps grow like the relaxation time of the chain
