@@ -12,6 +12,7 @@ export * from "./display";
 export * from "./report";
 export * from "./theory/meanfieldIndex";
 export * from "./theory/exact";
+export * from "./theory/optimalIndex";
 export * from "./experiments";
 export * from "./experiments/theorems";
 export * from "./simulate";

@@ -15,9 +15,10 @@ import { command as theoryCommand } from "./commands/theory";
 import { command as driftCommand } from "./commands/drift";
 import { command as meanfieldCommand } from "./commands/meanfield";
 import { command as exactCommand } from "./commands/exact";
+import { command as optimalCommand } from "./commands/optimal";
 
 /** The registered subcommands, in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [simulateCommand, theoryCommand, driftCommand, meanfieldCommand, exactCommand];
+export const COMMANDS: readonly CliCommand[] = [simulateCommand, theoryCommand, driftCommand, meanfieldCommand, exactCommand, optimalCommand];
 
 /** The top-level help text. */
 export function cliHelp(commands: readonly CliCommand[] = COMMANDS): string {

@@ -122,3 +122,25 @@ export function policyParameters(policy: PolicySpec): Record<string, number | re
 export function paperFormsOf(policy: PolicySpec): PaperForms | undefined {
   return policyDeclaration(policy).paperForms?.(policy);
 }
+
+/** Differences scanned by additiveThreshold: a rule that never migrates within them is taken as never migrating. */
+const ADDITIVE_SCAN = 1 << 20;
+
+/**
+ * The additive threshold C of a rule that migrates exactly when own - target > C, or undefined when the rule is
+ * not of that form. A rule declared translation invariant and monotone in the target depends on own - target
+ * only and is nondecreasing in it, so it is [own - target > C] for the integer C found by scanning
+ * rule(delta, 0) for the smallest delta that migrates (ABOUNCE(2.5, d) gives 2, SQ(d) gives 0). A rule that
+ * never migrates within 2^20 gives Infinity. Cost O(C).
+ *
+ * @example
+ * additiveThreshold(abounce(2.5, Infinity), 2) // => 2
+ * additiveThreshold(mbounce(2, Infinity), 2)   // => undefined
+ */
+export function additiveThreshold(policy: PolicySpec, migrationPenalty: number): number | undefined {
+  const props = policyProperties(policy, migrationPenalty);
+  if (!props.translationInvariant || !props.monotoneInTarget) return undefined;
+  const rule = migrationRule(policy, migrationPenalty);
+  for (let delta = 0; delta <= ADDITIVE_SCAN; delta++) if (rule(delta, 0)) return delta - 1;
+  return Infinity;
+}
