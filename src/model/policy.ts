@@ -26,6 +26,7 @@ export { abounce, type AbounceSpec } from "./policies/abounce";
 export { mbounce, type MbounceSpec } from "./policies/mbounce";
 export { shortestOfD, type ShortestOfDSpec } from "./policies/sqd";
 export { customPolicy, type CustomPolicySpec } from "./policies/custom";
+export { switchingCurve, type SwitchingCurveSpec } from "./policies/switchingCurve";
 
 /**
  * A short human label, for example "ABOUNCE(2,10)", "MBOUNCE(1.5,inf)", "no sharing".
