@@ -20,7 +20,7 @@ export interface MeanEstimate {
 /**
  * The Student-t confidence interval for the mean of independent, roughly normal observations
  * (replication means or batch means): mean +- t_{(1+level)/2, k-1} s / sqrt(k). The t quantile comes from
- * @stdlib (exact to double precision), not from an approximation. The variance uses Welford's update.
+ * `@stdlib` (exact to double precision), not from an approximation. The variance uses Welford's update.
  * Cost O(k). With k < 2 the bounds are NaN (no interval can be formed from one observation).
  *
  * @param values the observations (not mutated)

@@ -33,7 +33,7 @@ function requireSample(name: string, xs: unknown): readonly number[] {
  * The difference of the means of two independent samples (for example two policies' replication means from
  * independent seeds), with Welch's interval: se = sqrt(s1^2/k1 + s2^2/k2), Student-t on the Welch-Satterthwaite
  * degrees of freedom (s1^2/k1 + s2^2/k2)^2 / ((s1^2/k1)^2/(k1-1) + (s2^2/k2)^2/(k2-1)). Means and standard
- * deviations from simple-statistics (two-pass, accurate); t quantiles from @stdlib (simple-statistics has no
+ * deviations from simple-statistics (two-pass, accurate); t quantiles from `@stdlib` (simple-statistics has no
  * Student-t quantile, and its tTest uses the population standard deviation). Cost O(k1 + k2).
  *
  * @param first observations of the first (at least 2, finite)
