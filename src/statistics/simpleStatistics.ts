@@ -4,7 +4,7 @@
  * this CommonJS package). Where simple-statistics is accurate it is used rather than hand-written code: its
  * mean uses compensated (Kahan) summation and its variances a two-pass sum of squared deviations. Not used:
  * its `probit` (a crude approximation, 1.9572 for 0.975) and `tTest` (population standard deviation);
- * Student-t quantiles come from @stdlib instead.
+ * Student-t quantiles come from `@stdlib` instead.
  */
 interface SimpleStatistics {
   mean(x: readonly number[]): number;
