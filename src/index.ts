@@ -15,7 +15,6 @@ export * from "./experiments";
 export * from "./experiments/theorems";
 export * from "./simulate";
 export * from "./random";
-export * from "./experiments/figures";
 export * from "./experiments/delay";
 export * from "./study";
 export * from "./statistics/differenceOfMeans";

@@ -42,3 +42,7 @@ export {
 export { supermarketFixedPoint } from "./meanfield/supermarketFixedPoint";
 export { lemma1TailExponent, lemma2TailExponent } from "./meanfield/lemmaTailExponents";
 export { type TailLemmaOptions, type TailLemmaRow, tailLemmaComparison } from "./meanfield/tailLemmaComparison";
+export {
+  type LemmaCheckpoint, type LemmaRateCurve, type MeanFieldTailCurve, type MeanFieldTailReference, type MeanFieldTailReferenceOptions,
+  meanFieldTailReference,
+} from "./meanfield/meanFieldTailReference";
