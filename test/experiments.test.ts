@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { noSharing } from "../src/model/policy";
-import { locateStabilityThreshold, simulatePoints } from "../src/experiments/index";
+import { simulatePoints } from "../src/experiments/index";
 
 const directory = mkdtempSync(join(tmpdir(), "mp-exp-"));
 
@@ -27,22 +27,4 @@ test("simulatePoints: M/M/1 queues give lambda/(1-lambda); a second call reads t
   const [other] = await simulatePoints("mm1", [system], { ...options, seed: 4 });
   assert.equal(other?.fromCache, false, "another seed is another computation");
   await assert.rejects(simulatePoints("mm1", [{ ...system, arrivalRate: -1 }], options), /arrivalRate \(lambda\) = -1/);
-});
-
-test("locateStabilityThreshold brackets the M/M/1 threshold 1", async () => {
-  const result = await locateStabilityThreshold(
-    "mm1-threshold",
-    (arrivalRate) => ({ queues: 5, arrivalRate, migrationPenalty: 1, policy: noSharing() }),
-    { lower: 0.6, upper: 1.3, tolerance: 0.1, events: 2e6, replications: 2, seed: 1, workers: 1, cache: { directory } },
-  );
-  assert.ok(result.interval[0] <= 1 && 1 <= result.interval[1], `interval ${result.interval}`);
-  // The first midpoint, 0.95, is far enough below 1 to be judged stable, so the bracket must shrink; later
-  // midpoints near 1 may be inconclusive, which ends the search without a wrong bracket.
-  assert.ok(result.interval[0] >= 0.95, `interval ${result.interval}: ${result.reason}`);
-  if (result.conclusive) assert.ok(result.interval[1] - result.interval[0] <= 0.1);
-  assert.ok(result.points.length >= 3);
-  await assert.rejects(
-    locateStabilityThreshold("x", (arrivalRate) => ({ queues: 5, arrivalRate, migrationPenalty: 1, policy: noSharing() }), { lower: 1, upper: 0.5 }),
-    /upper = 0.5/,
-  );
 });

@@ -1,18 +1,26 @@
+/**
+ * The helpers of the figure studies, by role: mean-field tail references (theory), agreement with closed forms
+ * and differences of estimates (statistics), tail figures, parameter tables and study progress (display), tail
+ * comparisons and DataFrames (study).
+ */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { ParameterError } from "../src/model/parameterError";
 import { abounce, mbounce, noSharing } from "../src/model/policy";
 import { runSimulation } from "../src/simulate/runSimulation";
 import { simulationPoint } from "../src/experiments/simulationPoint";
-import { simulatePoints } from "../src/experiments/simulatePoints";
-import {
-  estimateDifference, meanFieldTailReference, mm1Agreement, policyTailFigure, referenceAgreement,
-  simulateIndependentPoints, tailOverlaySeries,
-} from "../src/experiments/figures/index";
-
-const directory = mkdtempSync(join(tmpdir(), "mp-figures-"));
+import { meanFieldTailReference } from "../src/theory/meanfield/meanFieldTailReference";
+import { estimateDifference } from "../src/statistics/estimateDifference";
+import { mm1Agreement } from "../src/statistics/mm1Agreement";
+import { referenceAgreement } from "../src/statistics/referenceAgreement";
+import { parameterRows } from "../src/display/parameterRows";
+import { policyTailFigure } from "../src/display/policyTailFigure";
+import { studyProgressReporter } from "../src/display/studyProgressReporter";
+import { tailOverlaySeries } from "../src/display/tailOverlaySeries";
+import { dataFrame } from "../src/study/dataFrame";
+import { tailDifference } from "../src/study/tailDifference";
+import { tailLighterFrom } from "../src/study/tailLighterFrom";
+import * as mp from "../src/index";
 
 test("meanFieldTailReference: no sharing gives the M/M/1 tail lambda^i and no printed system or lemma", () => {
   const r = meanFieldTailReference({ arrivalRate: 0.6, migrationPenalty: 2, policy: noSharing() });
@@ -148,19 +156,72 @@ test("policyTailFigure: one colour per group, groups in order, dash kept", () =>
   assert.throws(() => policyTailFigure([]), /groups/);
 });
 
-test("simulateIndependentPoints: each configuration runs with its own seed, as simulatePoints would", async () => {
-  const system = { queues: 10, arrivalRate: 0.5, migrationPenalty: 2, policy: noSharing() };
-  const options = { events: 2e5, replications: 2, workers: 1, clock: "events" as const, cache: { directory } };
-  const [a, b] = await simulateIndependentPoints("independent", [{ system, seed: 7 }, { system, seed: 8 }], options);
-  const [same] = await simulatePoints("independent", [system], { ...options, seed: 7 });
-  assert.deepEqual(a?.tail, same?.tail, "seed 7 gives what simulatePoints gives with seed 7");
-  assert.notDeepEqual(a?.tail, b?.tail, "another seed gives other streams");
-  await assert.rejects(simulateIndependentPoints("independent", [{ system, seed: 7 }, { system, seed: 7 }], options), /seed no other/);
-  const entries = (): number => readdirSync(directory).length;
-  const before = entries();
-  await assert.rejects(
-    simulateIndependentPoints("independent", [{ system, seed: 9 }, { system: { ...system, queues: 0 }, seed: 10 }], options),
-    /queues/,
-  );
-  assert.equal(entries(), before, "a bad configuration is refused before any simulation (nothing cached for seed 9)");
+test("tailLighterFrom: the first level of an uninterrupted run of disjoint intervals down to the deepest level", () => {
+  const ref = { tail: [1, 0.75, 0.56, 0.42, 0.32], tailCi95: [[1, 1], [0.74, 0.76], [0.55, 0.57], [0.41, 0.43], [0.31, 0.33]] as Array<readonly [number, number]> };
+  // Level 1 overlaps (0.9 > 0.76), levels 2-4 are disjoint and below: lighter from 2.
+  const a = { tail: [1, 0.9, 0.3, 0.1, 0.01], tailCi95: [[1, 1], [0.89, 0.91], [0.29, 0.31], [0.09, 0.11], [0.009, 0.011]] as Array<readonly [number, number]> };
+  assert.equal(tailLighterFrom(a, ref), 2);
+  // A level never reached counts as 0 with interval [0, 0]: the same tail cut after level 2 is lighter from 2 as well.
+  assert.equal(tailLighterFrom({ tail: [1, 0.9, 0.3], tailCi95: a.tailCi95.slice(0, 3) }, ref), 2);
+  // An overlap at the deepest level gives NaN, whatever happens above it.
+  const b = { ...a, tailCi95: [...a.tailCi95.slice(0, 4), [0.2, 0.4]] as Array<readonly [number, number]> };
+  assert.ok(Number.isNaN(tailLighterFrom(b, ref)));
+  // maxLevel 4 ignores level 4, so b is lighter from 2 again.
+  assert.equal(tailLighterFrom(b, ref, 4), 2);
+  assert.throws(() => tailLighterFrom({ tail: [1, 0.5], tailCi95: null }, ref), (e: unknown) => e instanceof ParameterError && e.parameter === "tail.tailCi95");
+  assert.throws(() => tailLighterFrom(a, ref, 1), (e: unknown) => e instanceof ParameterError && e.parameter === "maxLevel");
+});
+
+test("tailDifference: root-sum-square interval of two tails at one level; unreached levels count as 0", () => {
+  const first = { tail: [1, 0.5, 0.1], tailCi95: [[1, 1], [0.47, 0.53], [0.06, 0.14]] as Array<readonly [number, number]> };
+  const second = { tail: [1, 0.6, 0.1, 0.05], tailCi95: [[1, 1], [0.56, 0.64], [0.07, 0.13], [0.04, 0.06]] as Array<readonly [number, number]> };
+  const d1 = tailDifference(first, second, 1);
+  // Half-widths 0.03 and 0.04: sqrt(0.03^2 + 0.04^2) = 0.05 (a 3-4-5 triangle); -0.1 +- 0.05.
+  assert.ok(Math.abs(d1.difference + 0.1) < 1e-12 && Math.abs(d1.halfWidth - 0.05) < 1e-12);
+  assert.equal(d1.verdict, "first lower");
+  assert.equal(tailDifference(first, second, 2).verdict, "no significant difference");
+  // Level 3: first never reached it (0, [0, 0]); second 0.05 +- 0.01.
+  const d3 = tailDifference(first, second, 3);
+  assert.ok(Math.abs(d3.difference + 0.05) < 1e-12 && Math.abs(d3.halfWidth - 0.01) < 1e-12);
+  assert.throws(() => tailDifference({ tail: [1, 0.5], tailCi95: null }, second, 1), (e: unknown) => e instanceof ParameterError && e.parameter === "first");
+  assert.throws(() => tailDifference(first, second, -1), (e: unknown) => e instanceof ParameterError && e.parameter === "level");
+});
+
+test("parameterRows: one row per key, policies by label, nested values spelled out", () => {
+  const rows = parameterRows({ queues: 100, policies: [abounce(2, 10), noSharing()], search: { lower: 0.75, upper: 0.83 }, mode: "quick", on: true });
+  assert.deepEqual(rows, [
+    { parameter: "queues", value: "100" },
+    { parameter: "policies", value: "[ABOUNCE(2,10), no sharing]" },
+    { parameter: "search", value: "{ lower: 0.75, upper: 0.83 }" },
+    { parameter: "mode", value: "quick" },
+    { parameter: "on", value: "true" },
+  ]);
+  assert.throws(() => parameterRows([1, 2] as unknown as Record<string, unknown>), (e: unknown) => e instanceof ParameterError && e.parameter === "parameters");
+});
+
+test("dataFrame: from columns or rows, through the package; unequal columns refused", () => {
+  const byColumns = dataFrame({ i: [0, 1, 2], tail: [1, 0.5, 0.25] });
+  assert.deepEqual(byColumns.shape, [3, 2]);
+  assert.deepEqual(byColumns.columns, ["i", "tail"]);
+  const byRows = dataFrame([{ i: 0, tail: 1 }, { i: 1, tail: 0.5 }]);
+  assert.deepEqual(byRows.values, [[0, 1], [1, 0.5]]);
+  assert.throws(() => dataFrame({ i: [0, 1], tail: [1] }), (e: unknown) => e instanceof ParameterError && e.parameter === "data.tail");
+  assert.throws(() => dataFrame([]), (e: unknown) => e instanceof ParameterError && e.parameter === "data");
+  assert.equal(mp.dataFrame, dataFrame, "exported by the package");
+});
+
+test("studyProgressReporter: one line per round, counting cells, the last line exactly once", () => {
+  const lines: string[] = [];
+  const report = studyProgressReporter("Fig", { target: "script", interactive: false, intervalMs: 0, write: (t) => lines.push(t), now: () => 0 });
+  report({ fraction: 0, total: 4 });
+  report({ fraction: 0.5, total: 4 });
+  report({ fraction: 1, total: 4 });
+  report({ fraction: 1, total: 4 });
+  report({ fraction: 1, total: 2, round: 1 });
+  assert.deepEqual(lines, [
+    "Fig, cells simulated: 0 / 4 (0.0%), 0.0 s elapsed\n",
+    "Fig, cells simulated: 2 / 4 (50.0%), 0.0 s elapsed, about 0.0 s left\n",
+    "Fig, cells simulated: 4 / 4 (100%), done in 0.0 s\n",
+    "Fig, refinement 1, cells simulated: 2 / 2 (100%), done in 0.0 s\n",
+  ]);
 });

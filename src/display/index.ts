@@ -25,3 +25,7 @@ export * from "./showMarkdown";
 export * from "./heatmapFigure";
 export * from "./claimsTable";
 export * from "./showClaims";
+export * from "./tailOverlaySeries";
+export * from "./policyTailFigure";
+export * from "./parameterRows";
+export * from "./studyProgressReporter";

@@ -3,3 +3,6 @@ export * from "./confidenceInterval";
 export * from "./mserTruncation";
 export * from "./stabilityVerdict";
 export * from "./logLinearHistogram";
+export * from "./estimateDifference";
+export * from "./referenceAgreement";
+export * from "./mm1Agreement";

@@ -10,6 +10,11 @@ export {
 } from "./runStudy";
 export { FRAME_ESTIMATES, exportFrame, studyFrame, studyRows, tailFrame } from "./studyFrames";
 export { type ComparedEstimate, compareCells } from "./compareCells";
+export { dataFrame } from "./dataFrame";
+export { type StabilityBracket, type StabilityObservation, stabilityBracket } from "./stabilityBracket";
+export { type ThresholdSearchOptions, type ThresholdSearchResult, locateStabilityThreshold } from "./locateStabilityThreshold";
+export { type TailWithIntervals, tailLighterFrom } from "./tailLighterFrom";
+export { tailDifference } from "./tailDifference";
 export {
   type Claim, type ClaimBase, type ClaimMeasurement, type ClaimRegion, type ClaimVerdict, claim, claimFromInterval,
   claimFromStability, exactClaim, precisionPhrase,

@@ -3,6 +3,7 @@ import type { DataFrame } from "danfojs-node";
 import { ParameterError } from "../model/parameterError";
 import { type PolicySpec, policyLabel, sampleCount } from "../model/policy";
 import { DEFAULT_SAMPLING } from "../model/sampling";
+import { loadDanfo as danfo } from "./dataFrame";
 import type { StudyCellResult, StudyResult } from "./runStudy";
 
 /** The estimates a study's DataFrame carries, each as three columns: the mean and its 95% bounds (`_lo`, `_hi`). */
@@ -10,11 +11,6 @@ export const FRAME_ESTIMATES = ["meanQueueLength", "meanDelay", "migrationFracti
 
 type Row = Record<string, number | string | boolean>;
 
-/** danfojs-node loads in about 2 s (TensorFlow.js), so it is required on first use, not at import. */
-function danfo(): typeof import("danfojs-node") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("danfojs-node") as typeof import("danfojs-node");
-}
 
 function isPolicy(value: unknown): value is PolicySpec {
   return value !== null && typeof value === "object" && typeof (value as { kind?: unknown }).kind === "string";

@@ -55,3 +55,7 @@ export {
   type RefinedMeanField, type RefinedMeanFieldOptions, refinedMeanField,
 } from "./meanfield/refinedMeanField";
 export { type LyapunovSolution, solveLyapunov } from "./meanfield/refinedLyapunovSolve";
+export {
+  type LemmaCheckpoint, type LemmaRateCurve, type MeanFieldTailCurve, type MeanFieldTailReference, type MeanFieldTailReferenceOptions,
+  meanFieldTailReference,
+} from "./meanfield/meanFieldTailReference";

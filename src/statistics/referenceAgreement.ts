@@ -1,5 +1,5 @@
 import tQuantile = require("@stdlib/stats-base-dists-t-quantile");
-import { ParameterError, requireInteger, requireNumber } from "../../model/parameterError";
+import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 
 /** One estimate to compare with a value known independently (a closed form, an exact result). */
 export interface ReferenceCheck {

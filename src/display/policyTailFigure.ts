@@ -1,7 +1,7 @@
-import type { FigureOptions } from "../../display/lineFigure";
-import { type TailSeries, logTailFigure } from "../../display/logTailFigure";
-import type { PlotlyFigure } from "../../display/plotlyFigure";
-import { ParameterError } from "../../model/parameterError";
+import type { FigureOptions } from "./lineFigure";
+import { type TailSeries, logTailFigure } from "./logTailFigure";
+import type { PlotlyFigure } from "./plotlyFigure";
+import { ParameterError } from "../model/parameterError";
 
 /**
  * Plotly's default colour cycle (D3 category10), so that a figure drawn with this helper looks like the

@@ -1,7 +1,30 @@
-import type { TailSeries } from "../../display/logTailFigure";
-import { ParameterError, requireInteger, requireNumber } from "../../model/parameterError";
-import type { SimulationPoint } from "../simulationPoint";
-import type { MeanFieldTailReference } from "./meanFieldTailReference";
+import type { TailSeries } from "./logTailFigure";
+import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
+
+/** A simulated tail as {@link tailOverlaySeries} draws it (a study cell's point has these fields). */
+export interface SimulatedTail {
+  /** The policy's label, the legend's prefix by default. */
+  readonly policy: string;
+  /** n, shown in the legend. */
+  readonly queues: number;
+  /** P(Q >= i), i = 0.. */
+  readonly tail: readonly number[];
+  /** 95% intervals of the tail (null or absent with one replication: no error bars). */
+  readonly tailCi95?: ReadonlyArray<readonly [number, number]> | null;
+}
+
+/**
+ * The mean-field curves drawn over a simulated tail (meanFieldTailReference returns them): the fixed point
+ * derived from the rule, the printed one when there is one, and the tail lemma's rate.
+ */
+export interface TailReferenceCurves {
+  /** The policy's label; "no sharing" labels the derived curve as the M/M/1 law lambda^i. */
+  readonly policy: string;
+  readonly derived: { readonly tail: readonly number[] };
+  /** Its label names the printed equation: (1) when it mentions MBOUNCE, (2) otherwise. */
+  readonly printed: { readonly tail: readonly number[]; readonly label: string } | null;
+  readonly lemma: { readonly lemma: 1 | 2; readonly rate: readonly number[] } | null;
+}
 
 /** Options of {@link tailOverlaySeries}. */
 export interface TailOverlayOptions {
@@ -27,7 +50,7 @@ export interface TailOverlayOptions {
 /**
  * The series of one policy's panel of a tail figure (Figures 4 and 5): the simulated P(Q >= i) with its 95%
  * intervals as error bars (unless `simulation` is false), and the mean-field references of
- * {@link meanFieldTailReference} overlaid: the derived fixed point (dashed; for no sharing it is lambda^i,
+ * `meanFieldTailReference` (theory) overlaid: the derived fixed point (dashed; for no sharing it is lambda^i,
  * labelled so), the printed one (dotted) and the lemma's rate with constant 1 (dash-dot). Values below `floor`
  * (and levels a curve does not have) are NaN, which `logTailFigure` leaves as gaps. Pure data; pass the result
  * to `logTailFigure`, or several policies' results to {@link policyTailFigure} (one colour per policy).
@@ -44,8 +67,8 @@ export interface TailOverlayOptions {
  * // => [{ name: "no sharing: simulation, n = 100", tail: [1, 0.5, 0.25], mode: "lines+markers", dash: "solid" }]
  */
 export function tailOverlaySeries(
-  point: Pick<SimulationPoint, "policy" | "queues" | "tail" | "tailCi95">,
-  reference: MeanFieldTailReference | null,
+  point: SimulatedTail,
+  reference: TailReferenceCurves | null,
   options: TailOverlayOptions = {},
 ): TailSeries[] {
   if (point === null || typeof point !== "object" || !Array.isArray(point.tail)) {

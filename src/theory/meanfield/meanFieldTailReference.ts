@@ -1,11 +1,11 @@
 import { paperFormsOf, policyLabel } from "../../model/policy";
 import { requireInteger, requireNumber } from "../../model/parameterError";
-import { derivedMeanFieldSystem } from "../../theory/meanfield/derivedMeanFieldSystem";
-import { lemma1TailExponent, lemma2TailExponent } from "../../theory/meanfield/lemmaTailExponents";
-import { type MeanFieldFixedPointOptions, meanFieldFixedPoint } from "../../theory/meanfield/meanFieldFixedPoint";
-import { type MeanFieldParams, type MeanFieldSystem, validateMeanFieldParams } from "../../theory/meanfield/meanFieldSystem";
-import { printedMeanFieldSystem } from "../../theory/meanfield/printedMeanFieldSystem";
-import { tailLemmaComparison } from "../../theory/meanfield/tailLemmaComparison";
+import { derivedMeanFieldSystem } from "./derivedMeanFieldSystem";
+import { lemma1TailExponent, lemma2TailExponent } from "./lemmaTailExponents";
+import { type MeanFieldFixedPointOptions, meanFieldFixedPoint } from "./meanFieldFixedPoint";
+import { type MeanFieldParams, type MeanFieldSystem, validateMeanFieldParams } from "./meanFieldSystem";
+import { printedMeanFieldSystem } from "./printedMeanFieldSystem";
+import { tailLemmaComparison } from "./tailLemmaComparison";
 
 /** The fixed point of one mean-field system, reduced to what a tail figure and its table show. */
 export interface MeanFieldTailCurve {

@@ -1,6 +1,28 @@
-import { ParameterError, requireInteger } from "../../model/parameterError";
-import type { SimulationPoint } from "../simulationPoint";
+import { ParameterError, requireInteger } from "../model/parameterError";
 import { type ReferenceAgreement, type ReferenceCheck, referenceAgreement } from "./referenceAgreement";
+
+/** An estimate with its 95% Student-t interval. */
+interface Estimate95 {
+  readonly mean: number;
+  readonly ci95: readonly [number, number];
+}
+
+/** What {@link mm1Agreement} reads of a simulated configuration (a study cell's point has these fields). */
+export interface Mm1Simulation {
+  /** The policy's kind: must be "none" (no sharing). */
+  readonly policyKind: string;
+  /** lambda, in (0, 1). */
+  readonly arrivalRate: number;
+  /** Independent replications the intervals rest on: an integer >= 2 (t on replications - 1 degrees of freedom). */
+  readonly replications: number;
+  /** P(Q >= i), i = 0.. */
+  readonly tail: readonly number[];
+  /** 95% intervals of the tail, level by level (null with one replication). */
+  readonly tailCi95: ReadonlyArray<readonly [number, number]> | null;
+  readonly meanQueueLength: Estimate95;
+  /** Checked only when finite (delay tracking on). */
+  readonly meanDelay: Estimate95;
+}
 
 /** Options of {@link mm1Agreement}. */
 export interface Mm1AgreementOptions {
@@ -30,12 +52,12 @@ export interface Mm1AgreementOptions {
  * @returns the agreement (throw in a notebook when allWithin is false)
  * @throws ParameterError for another policy, fewer than two replications or a missing tail interval
  * @example
- * const [p] = await simulatePoints("mm1", [{ queues: 20, arrivalRate: 0.6, migrationPenalty: 1, policy: noSharing() }],
- *   { events: 2e6, replications: 4, seed: 5, clock: "events" });
- * mm1Agreement(p).allWithin // => true (15 checks: 13 tail levels, the mean length and the mean delay)
+ * const study = await runStudy({ name: "mm1", seed: 5, simulation: { events: 2e6, replications: 4, clock: "events" },
+ *   cells: studyCells([{ queues: 20, arrivalRate: 0.6, migrationPenalty: 1, policy: noSharing() }]) });
+ * mm1Agreement(study.cells[0].point).allWithin // => true (15 checks: 13 tail levels, the mean length and the mean delay)
  */
 export function mm1Agreement(
-  point: Pick<SimulationPoint, "policyKind" | "arrivalRate" | "replications" | "tail" | "tailCi95" | "meanQueueLength" | "meanDelay">,
+  point: Mm1Simulation,
   options: Mm1AgreementOptions = {},
 ): ReferenceAgreement {
   if (point?.policyKind !== "none") throw new ParameterError("point.policyKind", point?.policyKind, '"none" (the M/M/1 closed forms hold without sharing only)');
