@@ -87,14 +87,15 @@ test("log-linear quantiles of Exp(1) samples match -ln(1-p) within the stated re
   assert.throws(() => logLinearQuantile([1, 2], 0.5), /counts.length = 2/);
 });
 
-function batchesFrom(levels: number[], batchDuration: number, replication = 0): GrowthBatch[] {
-  // levels: the path sampled at batch boundaries plus mean levels taken as the midpoint average
+function batchesFrom(levels: number[], batchDuration: number, replication = 0, events = 1e6): GrowthBatch[] {
+  // levels: the path sampled at batch boundaries plus mean levels taken as the midpoint average; `events` per batch
   const out: GrowthBatch[] = [];
   for (let b = 0; b + 1 < levels.length; b++) {
     out.push({
       replication,
       duration: batchDuration,
       midTime: (b + 0.5) * batchDuration,
+      events,
       startLevel: levels[b]!,
       endLevel: levels[b + 1]!,
       meanLevel: (levels[b]! + levels[b + 1]!) / 2,

@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import { type SystemParams, validateSystem } from "../model/system";
 import type { ReplicationResult } from "./replicationResult";
 import { type ReplicationProgress, runReplication } from "./simulateReplication";
-import { type ResolvedSimulationOptions, type SimulationOptions, resolveSimulationOptions } from "./simulationOptions";
+import { type ResolvedSimulationOptions, type SimulationOptions, requireEstimableBudget, resolveSimulationOptions } from "./simulationOptions";
 import { type SimulationReport, summarizeSimulation } from "./summarizeSimulation";
 
 /**
@@ -21,7 +21,8 @@ import { type SimulationReport, summarizeSimulation } from "./summarizeSimulatio
  * simulateReplication.
  *
  * @param params the system (validated by validateSystem)
- * @param options run options (validated by resolveSimulationOptions); `onProgress` gets the overall fraction
+ * @param options run options (validated by resolveSimulationOptions and requireEstimableBudget: at least 40
+ *   events; `force` lifts the work and worker limits); `onProgress` gets the overall fraction
  * @returns the report
  * @throws ParameterError for bad params or options, before any work; rejects if a worker fails
  * @example
@@ -32,6 +33,7 @@ import { type SimulationReport, summarizeSimulation } from "./summarizeSimulatio
 export async function runSimulation(params: SystemParams, options: SimulationOptions = {}): Promise<SimulationReport> {
   validateSystem(params);
   const resolved = resolveSimulationOptions(params, options);
+  requireEstimableBudget(params, resolved);
   const started = performance.now();
   const R = resolved.replications;
   const fractions = new Float64Array(R);

@@ -1,5 +1,6 @@
-/** Statistics: confidence intervals, the MSER warm-up rule, the stability test, the delay histogram. */
+/** Statistics: confidence intervals (probabilities clipped to [0, 1]), the MSER warm-up rule, the stability test, the delay histogram. */
 export * from "./confidenceInterval";
 export * from "./mserTruncation";
 export * from "./stabilityVerdict";
 export * from "./logLinearHistogram";
+export * from "./probabilityInterval";
