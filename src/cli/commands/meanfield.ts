@@ -14,6 +14,8 @@ export interface MeanfieldCliOptions {
   readonly variant: MeanFieldVariant;
   readonly allowOutsidePaper: boolean;
   readonly tailTolerance: number;
+  /** --force: lift the work limit of the fixed point (MEAN_FIELD_WORK_LIMIT, about 17 s). */
+  readonly force: boolean;
   readonly json: boolean;
 }
 
@@ -22,6 +24,8 @@ export interface MeanfieldCliReport {
   readonly label: string;
   readonly converged: boolean;
   readonly failure?: string;
+  /** True when the computation stopped at its work limit (then converged is false and says nothing about existence). */
+  readonly workLimitReached: boolean;
   /** s_1..s_L (s_0 = 1 omitted). */
   readonly tail: number[];
   /** 1 - s_1..1 - s_L to full relative precision (1 - s_1: fraction of empty queues). */
@@ -52,6 +56,7 @@ const FLAG_OF: Record<string, string> = {
   policy: "--policy",
   variant: "--system",
   tailTolerance: "--tail-tolerance",
+  force: "--force",
 };
 
 
@@ -70,7 +75,7 @@ export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
       options: {
         policy: { type: "string" }, lambda: { type: "string" }, K: { type: "string" }, C: { type: "string" },
         alpha: { type: "string" }, d: { type: "string" }, system: { type: "string" }, json: { type: "boolean" },
-        "allow-outside-paper": { type: "boolean" }, "tail-tolerance": { type: "string" },
+        "allow-outside-paper": { type: "boolean" }, "tail-tolerance": { type: "string" }, force: { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
@@ -112,13 +117,14 @@ export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
   const tailTolerance = number("tail-tolerance", values["tail-tolerance"], false, 1e-12);
   return {
     policy, arrivalRate: lambda, migrationPenalty: K, variant: system,
-    allowOutsidePaper: values["allow-outside-paper"] === true, tailTolerance, json: values.json === true,
+    allowOutsidePaper: values["allow-outside-paper"] === true, tailTolerance, force: values.force === true, json: values.json === true,
   };
 }
 
 /**
  * The fixed point of the mean-field system for the options and its measures (the pure part of `meanfield`).
- * Cost: one meanFieldFixedPoint (milliseconds to about a second).
+ * Cost: one meanFieldFixedPoint (milliseconds to about a second; at most its work limit, about 17 s, unless
+ * `force`: then `converged` is false and `workLimitReached` true).
  *
  * @param options as parsed by parseMeanfieldArgs (validated here: lambda in (0, 1), C >= K and alpha > 1
  *   unless allowOutsidePaper, d >= 1, printed only for abounce and mbounce)
@@ -134,7 +140,7 @@ export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliRepor
       arrivalRate: options.arrivalRate, migrationPenalty: options.migrationPenalty, policy: options.policy,
       allowOutsidePaper: options.allowOutsidePaper,
     }, options.variant);
-    fp = meanFieldFixedPoint(system, { tailTolerance: options.tailTolerance });
+    fp = meanFieldFixedPoint(system, { tailTolerance: options.tailTolerance, force: options.force === true });
   } catch (error) {
     throw renameParameterError(error, FLAG_OF);
   }
@@ -142,6 +148,7 @@ export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliRepor
   const report: MeanfieldCliReport = {
     label: fp.label,
     converged: fp.converged,
+    workLimitReached: fp.workLimitReached,
     tail: Array.from(fp.occupancy.subarray(1)),
     tailComplement: Array.from(fp.occupancyComplement.subarray(1)),
     meanQueueLength: m.meanQueueLength,
@@ -166,7 +173,7 @@ export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliRepor
 /** The report as text for a terminal. */
 export function formatMeanfieldReport(r: MeanfieldCliReport): string {
   const g = (x: number, digits = 8): string => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
-  const lines = [`${r.label}: ${r.converged ? "fixed point" : `NO fixed point of finite mean found: ${r.failure}`}`];
+  const lines = [`${r.label}: ${r.converged ? "fixed point" : r.workLimitReached ? `NOT COMPUTED: ${r.failure}` : `NO fixed point of finite mean found: ${r.failure}`}`];
   if (!r.converged) lines.push("(values below are those of the last truncated state tried)");
   lines.push("  level  s_i               1 - s_i");
   r.tail.forEach((v, k) => lines.push(`  ${String(k + 1).padStart(5)}  ${v.toPrecision(10).padEnd(16)}  ${(r.tailComplement[k] ?? NaN).toPrecision(10)}`));
@@ -187,7 +194,8 @@ export function formatMeanfieldReport(r: MeanfieldCliReport): string {
 
 const usage =
   "meanfield --policy none|abounce|mbounce|sqd --lambda <0..1> [--K <int>=1>] [--C <number> | --alpha <number>] " +
-  "[--d <int>=1|inf>] [--system derived|printed] [--tail-tolerance <1e-250..1e-3>] [--allow-outside-paper] [--json]";
+  "[--d <int>=1|inf>] [--system derived|printed] [--tail-tolerance <1e-250..1e-3>] [--allow-outside-paper] [--force] [--json]" +
+  " (stops at a work limit of about 17 s, saying so, unless --force: heavy tails near lambda = 1 without sharing reach it)";
 
 /** `meanfield`: the fixed point of the Section IV mean-field system (derived or as printed) and its measures. */
 export const command: CliCommand = {
