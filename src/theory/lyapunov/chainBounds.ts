@@ -13,10 +13,11 @@ import type { LyapunovFunction } from "./lyapunovFunction";
 export const EMBEDDED_CHAIN_ARRIVAL_RATE_RANGE: readonly [number, number] = [2 ** -33, 2 ** 33];
 
 /**
- * Largest Monte Carlo drift work without `force`: samples x steps x (1 + n / 200) <= 1e7. One step of the
- * embedded chain costs about 1.5 microseconds plus 8 ns per queue (measured), so 1e7 is about 15 s.
+ * Largest Monte Carlo drift work without `force`: samples x steps x (1 + n / 100) <= 2e7. One step of the
+ * embedded chain with Theorem 3's V costs about 0.5 microseconds plus 4-9 ns per queue (measured with
+ * n = 2, 100, 1000), about 0.5 microseconds per unit, so 2e7 units is about 10 s.
  */
-export const MONTE_CARLO_DRIFT_WORK_LIMIT = 1e7;
+export const MONTE_CARLO_DRIFT_WORK_LIMIT = 2e7;
 
 /**
  * Largest Monte Carlo sample count: 2^25 (33.6 million). The path changes are kept for the interval, 8 bytes

@@ -24,10 +24,10 @@ export interface MonteCarloDriftEstimate extends MeanEstimate {
  * (`meanConfidenceInterval`) over the i.i.d. path changes. The h-step drift is for functions whose one-step
  * drift is not negative everywhere but whose drift over h steps is. Reproducible from `seed` (one
  * xoroshiro128+ stream, paths drawn in order). Cost O(samples * h * (d + cost of an increment of V)): about
- * 1.5 microseconds plus 8 ns per queue per step. Bounds (refused before any work): lambda in [2^-33, 2^33]
+ * 0.5 microseconds plus 4-9 ns per queue per step. Bounds (refused before any work): lambda in [2^-33, 2^33]
  * (EMBEDDED_CHAIN_ARRIVAL_RATE_RANGE, where the exact and the sampled event probabilities agree), queue
  * lengths within V's exact range after h steps of up to K units (requireExactState), samples <= 2^25
- * (memory), and a work samples x h x (1 + n / 200) <= MONTE_CARLO_DRIFT_WORK_LIMIT = 1e7 (about 15 s) unless
+ * (memory), and a work samples x h x (1 + n / 100) <= MONTE_CARLO_DRIFT_WORK_LIMIT = 2e7 (about 10 s) unless
  * `force`.
  *
  * @param lyapunov V
@@ -60,17 +60,17 @@ export function monteCarloDrift(
   const force = options.force ?? false;
   if (typeof force !== "boolean") throw new ParameterError("force", force, "true or false");
   requireExactState(V, q0, params.migrationPenalty, steps);
-  const perPath = steps * (1 + params.queues / 200);
+  const perPath = steps * (1 + params.queues / 100);
   if (samples * perPath > MONTE_CARLO_DRIFT_WORK_LIMIT && !force) {
     const largest = Math.floor(MONTE_CARLO_DRIFT_WORK_LIMIT / perPath);
-    const seconds = Math.round(samples * perPath * 1.5e-6);
+    const seconds = Math.round(samples * perPath * 0.5e-6);
     if (largest < 2) {
-      const most = Math.floor(MONTE_CARLO_DRIFT_WORK_LIMIT / (2 * (1 + params.queues / 200)));
-      throw new ParameterError("steps", steps, `at most ${most} with n = ${params.queues} (2 samples or more): samples x steps x (1 + n / 200) <= ${MONTE_CARLO_DRIFT_WORK_LIMIT} without force`,
+      const most = Math.floor(MONTE_CARLO_DRIFT_WORK_LIMIT / (2 * (1 + params.queues / 100)));
+      throw new ParameterError("steps", steps, `at most ${most} with n = ${params.queues} (2 samples or more): samples x steps x (1 + n / 100) <= ${MONTE_CARLO_DRIFT_WORK_LIMIT} without force`,
         `this estimate would take about ${seconds} s; pass force: true (CLI --force), or fewer steps`);
     }
     throw new ParameterError("samples", samples,
-      `at most ${largest} with ${steps} step(s) and n = ${params.queues}: samples x steps x (1 + n / 200) <= ${MONTE_CARLO_DRIFT_WORK_LIMIT} without force`,
+      `at most ${largest} with ${steps} step(s) and n = ${params.queues}: samples x steps x (1 + n / 100) <= ${MONTE_CARLO_DRIFT_WORK_LIMIT} without force`,
       `this estimate would take about ${seconds} s; pass force: true (CLI --force), or fewer samples or steps`);
   }
   const step = embeddedChainStepper(params);

@@ -22,6 +22,8 @@ export interface MeanFieldFixedPointOptions {
    * maxIntegrationTime) stay. Default false.
    */
   readonly force?: boolean;
+  /** The work limit itself, in work units: > 0 (default MEAN_FIELD_WORK_LIMIT = 2e10; ignored with `force`). */
+  readonly maxWork?: number;
   /**
    * Start Newton from this state instead of integrating from the empty state (continuation in a parameter).
    * Length >= 3, s[0] = 1. Without it the fixed point found is the one the ODE reaches from s = (1, 0, 0, ...),
@@ -121,7 +123,7 @@ class WorkMeter {
   /** Marks the limit reached and returns the failure message. */
   failure(where: string): string {
     this.reached = true;
-    return `work limit reached ${where} (${this.limit.toExponential(0)} work units, about 17 s): ` +
+    return `work limit reached ${where} (${this.limit.toExponential(1)} work units; the default 2e10 is about 17 s): ` +
       "the computation is too slow to finish within the bound, which says nothing about whether a fixed point exists; " +
       "pass force: true (CLI --force) to lift it";
   }
@@ -193,7 +195,8 @@ export function meanFieldFixedPoint(system: MeanFieldSystem, options: MeanFieldF
   const force = options.force ?? false;
   if (typeof force !== "boolean") throw new ParameterError("force", force, "true or false");
   const infiniteD = system.samples === Infinity;
-  const meter = new WorkMeter(force ? Infinity : MEAN_FIELD_WORK_LIMIT);
+  const maxWork = requireNumber("maxWork", options.maxWork ?? MEAN_FIELD_WORK_LIMIT, 0, Infinity);
+  const meter = new WorkMeter(force ? Infinity : maxWork);
   const settings = { tailTol, meanTol, maxLevels, maxTime, infiniteD, meter };
   if (guess !== undefined) return solveFromProfile(system, Float64Array.from(guess), settings, { steady: false, time: 0 });
 
