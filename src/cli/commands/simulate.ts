@@ -4,7 +4,19 @@ import { MAX_MIGRATION_PENALTY, MAX_QUEUES, type SystemParams } from "../../mode
 import { runSimulation } from "../../simulate/runSimulation";
 import { MAX_SIMULATION_EVENTS, MIN_SIMULATION_EVENTS, type SimulationOptions, type SimulationProgress } from "../../simulate/simulationOptions";
 import type { SimulationReport } from "../../simulate/summarizeSimulation";
-import { type CliCommand, type CliFlags, choiceFlag, numberFlag, parseCliFlags, requiredNumberFlag, samplesFlag } from "../args";
+import {
+  type CliCommand, type CliFlags, choiceFlag, numberFlag, parseCliFlags, renameParameterError, requiredNumberFlag, samplesFlag,
+} from "../args";
+
+/** The library's parameter names, as the flags that set them (for errors raised once the run is validated). */
+const FLAG_OF: Record<string, string> = {
+  "arrivalRate (lambda)": "--lambda",
+  events: "--events",
+  time: "--time",
+  warmup: "--warmup",
+  workers: "--workers",
+  replications: "--replications",
+};
 
 const USAGE = `usage: migration-penalties simulate --policy none|abounce|mbounce|sqd --lambda <rate> [flags]
 
@@ -138,7 +150,12 @@ export const command: CliCommand = {
       const eta = Number.isFinite(p.etaSeconds) ? `${p.etaSeconds.toFixed(0)} s left` : "";
       process.stderr.write(`\rsimulate: ${(100 * p.fraction).toFixed(1).padStart(5)}%  ${p.events.toExponential(2)} events  ${eta}    `);
     };
-    const report = await runSimulation(params, showProgress ? { ...options, onProgress } : options);
+    let report: SimulationReport;
+    try {
+      report = await runSimulation(params, showProgress ? { ...options, onProgress } : options);
+    } catch (error) {
+      throw renameParameterError(error, FLAG_OF);
+    }
     if (showProgress) process.stderr.write("\n");
     process.stdout.write((json ? JSON.stringify(report) : formatSimulationReport(report)) + "\n");
     return 0;
