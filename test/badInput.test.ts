@@ -37,7 +37,7 @@ const rows: Array<[string, () => unknown, string, string]> = [
   // Budgets too small to form the 20 batches the report announces.
   ["simulate events = 1 (every estimate NaN)", () => runSimulation(mm1(0.5), { events: 1 }), "events", ">= 40"],
   ["simulate time = 1e-300 (no event at all)", () => runSimulation(mm1(0.5), { time: 1e-300 }), "time", "80 / (n (lambda + 1))"],
-  // Work and exactness (resolveSimulationOptions only: on code without these bounds the run itself would take hours).
+  // Work and exactness (resolveSimulationOptions only: were a bound missing, the run itself would take hours).
   ["simulate events = 1e12 (about 30 h)", () => resolveSimulationOptions(mm1(0.5), { events: 1e12 }), "events", "without force"],
   ["simulate 20 replications x 1e9 events", () => resolveSimulationOptions(mm1(0.5), { events: 1e9, replications: 20 }), "events", "at most 4.54e8"],
   ["simulate time = 1e9 at n = 100", () => resolveSimulationOptions(mm1(0.5), { time: 1e9 }), "time", "without force"],
@@ -49,7 +49,7 @@ const rows: Array<[string, () => unknown, string, string]> = [
   ["theorem2LambdaStar(2, 2^53 / 3) (integers round)", () => theorem2LambdaStar(2, 3002399751580329), "threshold (C)", "floor(2^53 / (K + 1)) - 2"],
   ["twoQueueDifferenceLaw C = 1e308 (Invalid typed array length)", () => twoQueueDifferenceLaw(0.9, 2, 1e308), "threshold (C)", "[2, 16777216]"],
   ["exactTwoQueueThreshold C = 1e308", () => exactTwoQueueThreshold(2, 1e308), "threshold (C)", "2^24"],
-  // On code without the work limit this row runs for about 7 s before failing.
+  // Were the work limit missing, this row would compute for about 7 s before failing.
   ["exactTwoQueueThreshold C = 5e4 (work limit)", () => exactTwoQueueThreshold(2, 50_000), "threshold (C)", "[2, 41488]"],
   // Drift: arrival rates where exact and Monte Carlo event probabilities agree to 2^-20.
   ["exactDrift lambda = 1e308 (exact 0 against Monte Carlo 10)", () => exactDrift(V3, [10, 10], mbounceAt(1e308)), "arrivalRate (lambda)", "[2^-33, 2^33]"],
@@ -61,7 +61,7 @@ const rows: Array<[string, () => unknown, string, string]> = [
   ["monteCarloDrift Theorem 3's V beyond 2^53 / (2 K n)", () => monteCarloDrift(V3, [2 ** 50, 0], mbounceAt(0.9), { samples: 10 }), "state", "<= 1125899906842623"],
   ["monteCarloDrift: K x steps pushes a user V past 2^53", () => monteCarloDrift(lyapunovFromFunction((q) => q[0]!), [2 ** 53 - 10, 0], mbounceAt(0.9), { samples: 10, steps: 10 }), "state", "queue lengths <= 9007199254740971"],
   ["theorem2LyapunovFunction C = 2^27 (h no longer exact)", () => theorem2LyapunovFunction(0.9, 2 ** 27), "threshold (C)", "[0, 67108864]"],
-  // Drift: work. On code without the limits these rows run for 10-20 s before failing (1e9 samples: 8 min).
+  // Drift: work. Were the limits missing, these rows would compute for 10-20 s before failing (1e9 samples: 8 min).
   ["monteCarloDrift samples = 2^25 + 1 (memory)", () => monteCarloDrift(V3, [10, 10], mbounceAt(0.9), { samples: 2 ** 25 + 1, force: true }), "samples", "[2, 33554432]"],
   ["monteCarloDrift samples = 2e7 (work limit)", () => monteCarloDrift(V3, [10, 10], mbounceAt(0.9), { samples: 2e7 }), "samples", "at most 19607843"],
   ["monteCarloDrift steps = 1e7 with 2 samples", () => monteCarloDrift(V3, [10, 10], mbounceAt(0.9), { samples: 2, steps: 1e7 }), "steps", "at most 9803921"],

@@ -47,14 +47,14 @@ const rows: Array<[string, string[], number, RegExp[]]> = [
   ["simulate --workers above the cores with --force", [...none, "--lambda", "0.5", "--events", "1e4", "--replications", String(cores + 1), "--workers", String(cores + 1), "--force", "--json"], 0,
     [new RegExp(`"workers":${cores + 1}`)]],
   ["theory --C 1e308", ["theory", "--K", "2", "--C", "1e308"], 2, [/--C = 1e\+308 is out of range/, /\[2, 3002399751580328\]/]],
-  // On code without the work limit this row computes for about 7 s before failing.
+  // Were the work limit missing, this row would compute for about 7 s before failing.
   ["theory --C 5e4 (work limit)", ["theory", "--K", "2", "--C", "50000"], 2, [/--C = 50000 is out of range: an integer in \[K, 41488\]/, /about \d+ s/, /--force/]],
   ["theory --force", ["theory", "--K", "2", "--C", "2", "--force"], 0, [/exact two-queue threshold \(stable below\):\s+0\.894104/]],
   ["drift --lambda 1e308", ["drift", "--lyapunov", "thm3", "--state", "10,10", "--policy", "mbounce", "--lambda", "1e308", "--K", "2", "--alpha", "2"], 2,
     [/--lambda = 1e\+308 is out of range/, /\[2\^-33, 2\^33\]/]],
   ["drift --state 9007199254740991,3", ["drift", "--lyapunov", "thm2", "--state", "9007199254740991,3", "--policy", "abounce", "--lambda", "0.9", "--K", "2", "--C", "2", "--d", "inf"], 2,
     [/--state = \[9007199254740991,3\] is out of range: queue lengths <= 3002399751580328/]],
-  // On code without the work limit this row computes for about 10 s before failing.
+  // Were the work limit missing, this row would compute for about 10 s before failing.
   ["drift --samples 2e7 (work limit)", ["drift", "--lyapunov", "thm3", "--state", "10,10", "--policy", "mbounce", "--lambda", "0.9", "--K", "2", "--alpha", "2", "--samples", "2e7"], 2,
     [/--samples = 20000000 is out of range: at most 19607843/, /--force/]],
   ["drift --state of 1001 queues", ["drift", "--lyapunov", "thm3", "--state", new Array(1001).fill("1").join(","), "--policy", "none", "--lambda", "0.9", "--alpha", "2"], 2,

@@ -36,8 +36,8 @@ test("mean field: the work is counted, and a limit below what a fixed point need
 
 test("mean field: a tail longer than maxLevels is reported as such, not as a front of busy queues rising (no sharing, lambda = 0.99)", () => {
   // The M/M/1 tail 0.99^i needs some 2750 levels to fall below 1e-12; with maxLevels = 64 the integration
-  // reaches the top level. The rule of no sharing is translation invariant, which the old message took for
-  // ABOUNCE's escaping front ("unit load above 1"), false at lambda = 0.99.
+  // reaches the top level. The rule of no sharing is translation invariant, but this is
+  // not ABOUNCE's escaping front ("unit load above 1"), which would be false at lambda = 0.99.
   const fp = meanFieldFixedPoint(mm1(0.99), { maxLevels: 64 });
   assert.equal(fp.converged, false);
   assert.equal(fp.workLimitReached, false);

@@ -105,11 +105,11 @@ export const GROWTH_PERSISTENCE_RATIO = 0.8;
  *   significant and practically meaningful) AND the growth persists: the interval of u_j (halves) does not
  *   lie entirely above 0. In an unstable system the growth rate settles to a constant (the drift of the total
  *   once the queues are long), so the two halves agree up to what remains of the start-up after the warm-up
- *   (2.4% for an M/M/1 queue at lambda = 1.2 with the default warm-up); a stable system still filling from
- *   empty grows ever more slowly, and a second half growing significantly slower than 0.8 times the first
- *   (more than a 20% loss) is read as such: inconclusive (transient: "still filling"). At n = 10^6 with 10
- *   events per queue, the run that prompted the rule, the halves grow at 0.29 and 0.14 per queue per unit
- *   time (a 51% loss).
+ *   (2-3% for an M/M/1 queue at lambda = 1.2, 10^6 events at n = 100, default warm-up); a stable system
+ *   still filling from empty grows ever more slowly, and a second half growing significantly slower than 0.8
+ *   times the first (more than a 20% loss) is read as such: inconclusive (transient: "still filling"). The
+ *   stable ABOUNCE(2,10), K = 2, lambda = 0.75 at n = 10^6 with 10 events per queue grows at 0.29 and then
+ *   0.14 per queue per unit time (a 51% loss); at n = 10^5 with 100 events per queue, at 0.024 and then 0.001.
  * - STABLE when the growth interval AND the level-trend interval both lie inside [-delta, +delta] (no growth
  *   of practical size is compatible with the data, and the level is not trending);
  * - inconclusive otherwise (run longer, or the system sits near its stability boundary).

@@ -69,8 +69,8 @@ const FLAG_OF: Record<string, string> = {
  * The exact one-step drift and a Monte Carlo estimate (of the h-step drift when steps > 1) of Theorem 2's or
  * Theorem 3's Lyapunov function at one state, for one policy. Cost: one `exactDrift` (O(n^2) moves) plus
  * samples * steps chain steps. Bounded like the library functions it calls, and checked before any work:
- * lambda in [2^-33, 2^33], queue lengths where V's increments are exact, samples x steps x (1 + n / 200) <= 1e7
- * (about 15 s) and n <= 1000 for the exact drift, the last two unless `force`.
+ * lambda in [2^-33, 2^33], queue lengths where V's increments are exact, samples x steps x (1 + n / 100) <= 2e7
+ * (about 10 s) and n <= 1000 for the exact drift, the last two unless `force`.
  *
  * @param args see `DriftArgs`; required: lyapunov, state, policy, arrivalRate; K for abounce/mbounce; C for
  *   abounce or thm2; alpha for mbounce or thm3
@@ -220,7 +220,7 @@ export function parseDriftArgs(argv: string[]): DriftArgs & { readonly json: boo
 const usage =
   "drift --lyapunov thm2|thm3 --state 5,3[,...] --policy none|abounce|mbounce|sqd --lambda <rate> " +
   "[--K <int>] [--C <int>] [--alpha <ratio>] [--d <int>|inf] [--samples <int>] [--seed <int>] [--steps <h>] [--force] [--json]" +
-  " (limits: --lambda in [2^-33, 2^33]; --samples x --steps x (1 + n/200) <= 1e7, about 15 s, and at most 1000 queues" +
+  " (limits: --lambda in [2^-33, 2^33]; --samples x --steps x (1 + n/100) <= 2e7, about 10 s, and at most 1000 queues" +
   " in --state, unless --force; queue lengths where V's increments are exact)";
 
 /** `drift`: exact and Monte Carlo drift of Theorem 2's or 3's Lyapunov function at a state. */

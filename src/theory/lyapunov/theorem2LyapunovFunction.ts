@@ -13,7 +13,7 @@ import type { LyapunovFunction } from "./lyapunovFunction";
  * Exact range: h takes integer values up to max((C + 1) x, C (C + 1)), exact doubles while they are <= 2^53,
  * so C <= 2^26 (C (C + 1) < 2^53) and, for a move of up to K units from lengths <= q (x <= q + K),
  * q <= floor(2^53 / (C + 1)) - K (largestExactLength). Beyond, h(after) - h(before) rounds: the state
- * 9007199254740991,3 gave a drift of 0.0845 where every state from 1e3 to 1e15 gives 0.0720.
+ * 9007199254740991,3 would give a drift of 0.0845 where every state from 1e3 to 1e15 gives 0.0720.
  *
  * @param arrivalRate lambda in (0, 1) (the theorem concerns lambda* < lambda < 1)
  * @param threshold C, the ABOUNCE threshold: an integer in [0, 2^26] (the number of terms is C + 1)

@@ -100,7 +100,7 @@ const STEADY = 1e-7;
  * at lambda = 0.95, L = 855, 1.2e10 units, 10 s; a few ns per unit for small systems, where fixed costs
  * dominate). The systems the notebooks and tests solve need at most 6e8 units (MBOUNCE(2,10), lambda = 0.95);
  * no sharing at lambda = 0.97 (a tail of 1500 levels) and above stops at the limit instead of running for
- * minutes (lambda = 0.99 ran for more than 6 minutes before the limit existed).
+ * minutes (without a limit, lambda = 0.99 runs for more than 6 minutes).
  */
 export const MEAN_FIELD_WORK_LIMIT = 2e10;
 
