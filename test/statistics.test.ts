@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   LOG_LINEAR_HISTOGRAM_BINS, LOG_LINEAR_OVERFLOW_BIN, logLinearBin, logLinearBinBounds, logLinearQuantile,
-  meanConfidenceInterval, mserTruncation, stabilityVerdict, type GrowthBatch,
+  meanConfidenceInterval, mserTruncation, probabilityInterval, stabilityVerdict, type GrowthBatch,
 } from "../src/statistics/index";
 import { nextUniform53, replicationStreamState } from "../src/random/index";
 
@@ -87,14 +87,15 @@ test("log-linear quantiles of Exp(1) samples match -ln(1-p) within the stated re
   assert.throws(() => logLinearQuantile([1, 2], 0.5), /counts.length = 2/);
 });
 
-function batchesFrom(levels: number[], batchDuration: number, replication = 0): GrowthBatch[] {
-  // levels: the path sampled at batch boundaries plus mean levels taken as the midpoint average
+function batchesFrom(levels: number[], batchDuration: number, replication = 0, events = 1e6): GrowthBatch[] {
+  // levels: the path sampled at batch boundaries plus mean levels taken as the midpoint average; `events` per batch
   const out: GrowthBatch[] = [];
   for (let b = 0; b + 1 < levels.length; b++) {
     out.push({
       replication,
       duration: batchDuration,
       midTime: (b + 0.5) * batchDuration,
+      events,
       startLevel: levels[b]!,
       endLevel: levels[b + 1]!,
       meanLevel: (levels[b]! + levels[b + 1]!) / 2,
@@ -142,4 +143,116 @@ test("the stability verdict pools replications with a separate level per replica
   // The pooled growth interval is the t interval of all batch rates.
   const rates = [...a, ...b].map((x) => (x.endLevel - x.startLevel) / x.duration / 5);
   assert.deepEqual(v.growthRatePerQueueCi95, meanConfidenceInterval(rates).ci95);
+});
+
+test("the run-length floor: fewer than 100 post-warm-up events per queue in some replication is inconclusive, whatever the data", () => {
+  const s = replicationStreamState(13, 0);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - nextUniform53(s))) * Math.cos(2 * Math.PI * nextUniform53(s));
+  // A clear random walk with drift 0.05 per queue per unit time (n = 10): unstable once the run is long enough.
+  const walk = [0];
+  for (let b = 0; b < 20; b++) walk.push(walk[b]! + 10 * 0.05 * 1000 + 30 * gauss());
+  // 20 batches of 40 events: 80 events per queue.
+  const short = stabilityVerdict(batchesFrom(walk, 1000, 0, 40), 10);
+  assert.equal(short.verdict, "inconclusive");
+  assert.equal(short.transient, true);
+  assert.match(short.reason, /too short .*80\.0 events per queue/);
+  assert.equal(short.eventsPerQueue, 80);
+  // 20 batches of 60 events: 120 per queue, above the floor.
+  const long = stabilityVerdict(batchesFrom(walk, 1000, 0, 60), 10);
+  assert.equal(long.verdict, "unstable", long.reason);
+  assert.equal(long.transient, false);
+  // The floor is per replication: a second, long replication does not rescue a short one.
+  const pooled = stabilityVerdict([...batchesFrom(walk, 1000, 0, 1e6), ...batchesFrom(walk, 1000, 1, 40)], 10);
+  assert.equal(pooled.verdict, "inconclusive");
+  assert.match(pooled.reason, /replication 1/);
+  assert.throws(() => stabilityVerdict(batchesFrom(walk, 1000, 0, -1), 10), /batch events = -1/);
+});
+
+test("persistence: a level filling towards its steady state is 'still filling', not unstable; the halves are reported", () => {
+  // L(t) = 20 n (1 - exp(-t / 150)) from t = 0 to 400, batches of 20 time units, small noise: the total grows
+  // significantly (well above delta) but ever more slowly, as a stable system started empty does.
+  const s = replicationStreamState(14, 0);
+  const n = 10;
+  const levels = Array.from({ length: 21 }, (_, b) => 20 * n * (1 - Math.exp(-(20 * b) / 150)) + 0.5 * (nextUniform53(s) - 0.5));
+  const v = stabilityVerdict(batchesFrom(levels, 20), n);
+  assert.ok(v.growthRatePerQueueCi95[0] > v.tolerance, "the growth alone would say unstable");
+  assert.equal(v.verdict, "inconclusive", v.reason);
+  assert.equal(v.transient, true);
+  assert.match(v.reason, /still filling/);
+  // Halves: batches 0-9 against 10-19 (exact rates 0.1 e^{-t/150} averaged over each half).
+  const rate = (a: number, b: number): number => (20 * (Math.exp(-a / 150) - Math.exp(-b / 150))) / (b - a);
+  assert.ok(Math.abs(v.firstHalfGrowthPerQueue - rate(0, 200)) < 0.005, `${v.firstHalfGrowthPerQueue}`);
+  assert.ok(Math.abs(v.secondHalfGrowthPerQueue - rate(200, 400)) < 0.005, `${v.secondHalfGrowthPerQueue}`);
+});
+
+test("persistence clause: at most its 2.5% one-sided error on random walks with drift, and it catches noisy filling (2000 trials each)", () => {
+  // Random walk with drift g = 0.05 per queue per unit time and batch-rate noise sd 0.08 (n = 1, 20 batches of
+  // duration 1): the batch rates r_j are iid normal, so u_j = 0.8 r_j - r_(j+10) are iid normal with mean
+  // -0.2 g < 0, and the 95% t interval of u lies above 0 with probability at most 2.5%. Bound: count <= 2.5% of N
+  // plus 4 binomial standard deviations (exceeded with probability below 1e-4 when the clause is right).
+  const s = replicationStreamState(15, 0);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - nextUniform53(s))) * Math.cos(2 * Math.PI * nextUniform53(s));
+  const trials = 2000;
+  let significant = 0;
+  let flagged = 0;
+  for (let t = 0; t < trials; t++) {
+    const walk = [0];
+    for (let b = 0; b < 20; b++) walk.push(walk[b]! + 0.05 + 0.08 * gauss());
+    const v = stabilityVerdict(batchesFrom(walk, 1), 1);
+    if (v.growthRatePerQueueCi95[0] > v.tolerance) {
+      significant += 1;
+      if (v.verdict !== "unstable") flagged += 1;
+    }
+  }
+  assert.ok(significant > trials / 2, `${significant} significant walks`);
+  const bound = 0.025 * significant + 4 * Math.sqrt(significant * 0.025 * 0.975);
+  assert.ok(flagged <= bound, `${flagged} of ${significant} drifting walks called still filling (bound ${bound.toFixed(1)})`);
+  // Power: a level filling as 1 - e^{-t/10} over 20 batches of duration 1 (rates from 0.095 down to 0.014 per
+  // unit time; halves 0.063 and 0.023) with batch-rate noise sd 0.01: u has mean about 0.028 and its 95%
+  // half-width is about 0.011, so nearly every run whose growth is significant is called still filling
+  // (asserted: more than 95%).
+  let fillingSignificant = 0;
+  let caught = 0;
+  for (let t = 0; t < trials; t++) {
+    const level = [0];
+    for (let b = 0; b < 20; b++) level.push(level[b]! + (Math.exp(-b / 10) - Math.exp(-(b + 1) / 10)) + 0.01 * gauss());
+    const v = stabilityVerdict(batchesFrom(level, 1), 1);
+    if (v.growthRatePerQueueCi95[0] > v.tolerance) {
+      fillingSignificant += 1;
+      if (v.transient) caught += 1;
+    }
+  }
+  assert.ok(fillingSignificant > trials / 2, `${fillingSignificant} significant filling runs`);
+  assert.ok(caught > 0.95 * fillingSignificant, `${caught} of ${fillingSignificant} filling runs caught`);
+});
+
+test("probability intervals are clipped to [0, 1], and clipping never changes whether p is covered", () => {
+  // Hand-worked: [0, 0, 1e-5] has mean 3.33e-6 and t interval [-1.10e-5, 1.77e-5]: the lower bound becomes 0.
+  const raw = meanConfidenceInterval([0, 0, 1e-5]);
+  const clipped = probabilityInterval(raw);
+  assert.ok(raw.ci95[0] < 0);
+  assert.deepEqual(clipped.ci95, [0, raw.ci95[1]]);
+  assert.equal(clipped.clipped, true);
+  assert.equal(clipped.halfWidth, raw.halfWidth);
+  assert.equal(probabilityInterval(meanConfidenceInterval([0.999, 1, 1])).ci95[1], 1);
+  assert.equal(probabilityInterval(meanConfidenceInterval([0.4, 0.5, 0.6])).clipped, false);
+  assert.deepEqual(probabilityInterval(meanConfidenceInterval([0.5])).ci95, [NaN, NaN]);
+  // Coverage: for p in [0, 1], p in [lo, hi] exactly when p in [max(lo, 0), min(hi, 1)] (checked on 2000 random
+  // samples of 4 Bernoulli(p) means of 50 draws, p near 0 where the t interval often dips below 0).
+  const s = replicationStreamState(16, 0);
+  let clippedCount = 0;
+  for (let t = 0; t < 2000; t++) {
+    const p = 0.002 + 0.05 * nextUniform53(s);
+    const means = Array.from({ length: 4 }, () => {
+      let hits = 0;
+      for (let k = 0; k < 50; k++) if (nextUniform53(s) < p) hits += 1;
+      return hits / 50;
+    });
+    const e = meanConfidenceInterval(means);
+    const c = probabilityInterval(e);
+    if (c.clipped) clippedCount += 1;
+    assert.equal(p >= c.ci95[0] && p <= c.ci95[1], p >= e.ci95[0] && p <= e.ci95[1]);
+    assert.ok(!(c.ci95[0] < 0) && !(c.ci95[1] > 1));
+  }
+  assert.ok(clippedCount > 100, `${clippedCount} clipped`);
 });

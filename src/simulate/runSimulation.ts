@@ -4,7 +4,7 @@ import { runReplicationTasks } from "./replicationPool";
 import type { ReplicationResult } from "./replicationResult";
 import { type ReplicationProgress, runReplication } from "./simulateReplication";
 import { runToPrecision } from "./runToPrecision";
-import { type SimulationOptions, resolveSimulationOptions } from "./simulationOptions";
+import { type SimulationOptions, requireEstimableBudget, resolveSimulationOptions } from "./simulationOptions";
 import { type SimulationReport, summarizeSimulation } from "./summarizeSimulation";
 
 /**
@@ -23,7 +23,8 @@ import { type SimulationReport, summarizeSimulation } from "./summarizeSimulatio
  * simulateReplication.
  *
  * @param params the system (validated by validateSystem)
- * @param options run options (validated by resolveSimulationOptions); `onProgress` gets the overall fraction
+ * @param options run options (validated by resolveSimulationOptions and requireEstimableBudget: at least 40
+ *   events; `force` lifts the work and worker limits); `onProgress` gets the overall fraction
  * @returns the report
  * @throws ParameterError for bad params or options, before any work; rejects if a worker fails
  * @example
@@ -34,6 +35,7 @@ import { type SimulationReport, summarizeSimulation } from "./summarizeSimulatio
 export async function runSimulation(params: SystemParams, options: SimulationOptions = {}): Promise<SimulationReport> {
   validateSystem(params);
   const resolved = resolveSimulationOptions(params, options);
+  requireEstimableBudget(params, resolved);
   const started = performance.now();
   const onProgress = options.onProgress;
   // Progress over the replications planned so far (a precision-driven run plans more after each round).

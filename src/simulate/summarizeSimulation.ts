@@ -4,13 +4,52 @@ import { type SystemParams, validateSystem } from "../model/system";
 import { type MeanEstimate, meanConfidenceInterval } from "../statistics/confidenceInterval";
 import { LOG_LINEAR_HISTOGRAM_BINS, logLinearQuantile } from "../statistics/logLinearHistogram";
 import { type MserTruncation, mserTruncation } from "../statistics/mserTruncation";
+import { type ProbabilityEstimate, probabilityInterval } from "../statistics/probabilityInterval";
 import { type GrowthBatch, type StabilityAssessment, stabilityVerdict } from "../statistics/stabilityVerdict";
 import type { ReplicationResult, SamplePath } from "./replicationResult";
 import type { PrecisionOutcome } from "./runToPrecision";
-import type { ResolvedSimulationOptions } from "./simulationOptions";
+import { type ResolvedSimulationOptions, SIMULATION_BATCHES } from "./simulationOptions";
 
-/** Batches used for batch-means intervals (one replication) and for the stability test (per replication). */
-export const SIMULATION_BATCHES = 20;
+export { SIMULATION_BATCHES };
+
+/**
+ * How to read a run's means (see {@link SimulationReport.steadyState}):
+ * - "steady state": the run was judged stable and MSER-5 found the end of the warm-up in every replication;
+ *   the means estimate the stationary means and their intervals are valid.
+ * - "steady state not established": the verdict is inconclusive (not for lack of run length), or MSER-5
+ *   found no end of the transient in some replication; the means and intervals are reported with that caveat.
+ * - "up to the end of the run, not steady state": the run was judged unstable (there is no steady state) or
+ *   it stopped early. The means are averages over this run from its warm-up to its end, and their intervals
+ *   are intervals for that average (across replications: for its expectation over runs of this length), not
+ *   for a stationary mean; quantities that settle as the queues grow (the migration fraction) are still
+ *   informative, lengths and delays grow with the run. The growth rate is the estimate to read.
+ * - "transient: too short to relax": the run is too short for the system to relax (fewer than
+ *   MIN_EVENTS_PER_QUEUE events per queue, or still filling, see stabilityVerdict). The means describe the
+ *   filling from empty, and no interval is given (ci95 and halfWidth are NaN): batch means of a level still
+ *   rising would give tight intervals around a number that depends on the run length.
+ */
+export type EstimateScope =
+  | "steady state"
+  | "steady state not established"
+  | "up to the end of the run, not steady state"
+  | "transient: too short to relax";
+
+/** A run's mean with the scope in which it can be read. */
+export interface RunEstimate extends MeanEstimate {
+  readonly scope: EstimateScope;
+}
+
+/** A run's probability (a fraction in [0, 1]): its interval is clipped to [0, 1] (see probabilityInterval). */
+export interface RunProbabilityEstimate extends ProbabilityEstimate {
+  readonly scope: EstimateScope;
+}
+
+/** Whether the run's means describe a steady state, and why not. */
+export interface SteadyStateStatus {
+  readonly scope: EstimateScope;
+  /** Why, in words. */
+  readonly reason: string;
+}
 
 /** Estimates of one replication (after its MSER-5 truncation; see {@link summarizeSimulation}). */
 export interface ReplicationSummary {
@@ -71,30 +110,41 @@ export interface SimulationReport {
   readonly eventsPerSecond: number;
   /** How the intervals were made. */
   readonly ciMethod: string;
+  /**
+   * Whether the means below describe a steady state. Read it before the means: for a run judged unstable
+   * they are averages "up to the end of the run, not steady state"; for a run too short to relax they
+   * describe the filling and have no intervals.
+   */
+  readonly steadyState: SteadyStateStatus;
   /** Mean queue length per queue (units of work), per event (= time average in expectation). */
-  readonly meanQueueLength: MeanEstimate;
+  readonly meanQueueLength: RunEstimate;
   /** Mean delay of a job, arrival to departure of its last unit (time units). */
-  readonly meanDelay: MeanEstimate;
+  readonly meanDelay: RunEstimate;
   readonly delayQuantiles: readonly DelayQuantile[];
   /** Jobs whose delay was measured. */
   readonly jobsCompleted: number;
-  /** Fraction of arrivals that migrated (per arrival). */
-  readonly migrationFraction: MeanEstimate;
-  /** lambda (1 + (K - 1) x migration fraction): work arriving per queue per unit time. */
-  readonly effectiveLoad: MeanEstimate;
+  /** Fraction of arrivals that migrated (per arrival); its interval is clipped to [0, 1] (`clipped` says when). */
+  readonly migrationFraction: RunProbabilityEstimate;
+  /** lambda (1 + (K - 1) x migration fraction): work arriving per queue per unit time (interval from the clipped one). */
+  readonly effectiveLoad: RunEstimate;
   /** Units of work served per queue per unit time (per unit time). */
-  readonly throughput: MeanEstimate;
+  readonly throughput: RunEstimate;
   /** Per event: P(Q >= l), l = 0..longest queue seen, averaged over queues (and replications). */
   readonly tail: readonly number[];
-  /** 95% intervals of the tail across replications (null with one replication). */
+  /**
+   * 95% intervals of the tail across replications, clipped to [0, 1] (null with one replication; [NaN, NaN]
+   * pairs when the scope is "transient: too short to relax").
+   */
   readonly tailCi95: ReadonlyArray<readonly [number, number]> | null;
+  /** Which tail intervals were clipped to [0, 1] (a Student-t bound fell below 0 or above 1); null when tailCi95 is. */
+  readonly tailCi95Clipped: readonly boolean[] | null;
   readonly stability: StabilityAssessment;
   /** The sample path of replication 0. */
   readonly path: SamplePath;
   readonly perReplication: readonly ReplicationSummary[];
   readonly stoppedEarly: boolean;
   readonly stopReasons: readonly string[];
-  /** Caveats that apply to this run (warm-up, delay tracking, clock). */
+  /** Caveats that apply to this run (steady state, warm-up, clipped intervals, delay tracking, clock). */
   readonly notes: readonly string[];
   /** How a precision-driven run ended (runToPrecision); absent for a run of fixed length. */
   readonly precision?: PrecisionOutcome;
@@ -131,6 +181,18 @@ interface Kept {
  * The tail, the delay quantiles (log-linear histogram, see logLinearHistogram) and the stability test use
  * everything after the user's warm-up (they cannot be truncated after the fact); the stability test
  * (stabilityVerdict) pools 20 batches per replication.
+ *
+ * Scope (`steadyState`, see EstimateScope): the means are steady-state estimates only when the verdict is
+ * "stable" and MSER-5 found the end of the transient in every replication. For a run judged unstable, or
+ * stopped early, they are labelled averages up to the end of the run. For a run too short to relax
+ * (stabilityVerdict's transient clauses: fewer than 100 events per queue, or a growth dying out) their
+ * intervals are withheld (NaN): batch means of a run still filling are not draws around a mean, so a t
+ * interval on them would be tight and meaningless, and across replications it would only estimate the
+ * average of a transient of this particular length.
+ *
+ * Probabilities: the intervals of the migration fraction and of the tail are clipped to [0, 1]
+ * (probabilityInterval, which keeps the coverage); `clipped` and `tailCi95Clipped` say where, and a note
+ * counts them.
  *
  * @param params the system the replications ran (validated)
  * @param options the resolved options they ran with
@@ -202,6 +264,7 @@ export function summarizeSimulation(
           replication: r.replication,
           duration,
           midTime: elapsed + duration / 2,
+          events,
           startLevel: rec.startTotal[a] as number,
           endLevel: rec.endTotal[b - 1] as number,
           meanLevel: sum / events,
@@ -232,34 +295,101 @@ export function summarizeSimulation(
   }
 
   const delaysValid = results.every((r) => r.delayTracking.complete);
+  const keptBatches = R >= 2 ? R : groupBounds((kept[0] as Kept[]).length, SIMULATION_BATCHES).length;
   const estimate = (f: (s: Kept) => number): MeanEstimate => {
     if (R >= 2) return meanConfidenceInterval(kept.map((rows) => f(sumRows(rows))));
     const rows = kept[0] as Kept[];
     const batches = groupBounds(rows.length, SIMULATION_BATCHES).map(([a, b]) => f(sumRows(rows.slice(a, b))));
     return meanConfidenceInterval(batches);
   };
-  const meanQueueLength = estimate((s) => s.queueLengthSum / (n * s.events));
-  const meanDelay = delaysValid ? estimate((s) => s.delaySum / s.completed) : nanEstimate();
-  const migrationFraction = estimate((s) => s.migrations / s.arrivals);
-  const throughput = estimate((s) => s.served / (n * s.duration));
+  const stability: StabilityAssessment = growthBatches.length > 0
+    ? stabilityVerdict(growthBatches, n, options.stabilityTolerance)
+    : {
+        verdict: "inconclusive",
+        reason: "no post-warm-up data",
+        transient: true,
+        growthRate: NaN,
+        growthRateCi95: [NaN, NaN],
+        growthRatePerQueue: NaN,
+        growthRatePerQueueCi95: [NaN, NaN],
+        firstHalfGrowthPerQueue: NaN,
+        firstHalfGrowthPerQueueCi95: [NaN, NaN],
+        secondHalfGrowthPerQueue: NaN,
+        secondHalfGrowthPerQueueCi95: [NaN, NaN],
+        levelTrendPerQueue: NaN,
+        levelTrendPerQueueCi95: [NaN, NaN],
+        eventsPerQueue: 0,
+        tolerance: options.stabilityTolerance,
+        level: 0.95,
+        batches: 0,
+        replications: R,
+      };
+  const stoppedEarly = results.some((r) => r.stoppedEarly);
+  const mserFailed = perReplication.filter((p) => !p.mserReliable).map((p) => p.replication);
+  let steadyState: SteadyStateStatus;
+  if (stability.transient) {
+    steadyState = { scope: "transient: too short to relax", reason: stability.reason };
+  } else if (stability.verdict === "unstable") {
+    steadyState = { scope: "up to the end of the run, not steady state", reason: "judged unstable: there is no steady state, the growth rate is the estimate" };
+  } else if (stoppedEarly) {
+    steadyState = { scope: "up to the end of the run, not steady state", reason: "the run stopped early (see stopReasons)" };
+  } else if (stability.verdict !== "stable") {
+    steadyState = { scope: "steady state not established", reason: `the stability verdict is inconclusive (${stability.reason})` };
+  } else if (mserFailed.length > 0) {
+    steadyState = { scope: "steady state not established", reason: `MSER-5 found no end of the transient in replication(s) ${mserFailed.join(", ")}` };
+  } else {
+    steadyState = { scope: "steady state", reason: "judged stable, and MSER-5 found the end of the transient in every replication" };
+  }
+  const scope = steadyState.scope;
+  const transientRun = scope === "transient: too short to relax";
+  const scoped = (e: MeanEstimate): RunEstimate =>
+    transientRun ? { ...e, ci95: [NaN, NaN], halfWidth: NaN, scope } : { ...e, scope };
+  const meanQueueLength = scoped(estimate((s) => s.queueLengthSum / (n * s.events)));
+  const meanDelay = scoped(delaysValid ? estimate((s) => s.delaySum / s.completed) : nanEstimate());
+  const migrationRaw = probabilityInterval(estimate((s) => s.migrations / s.arrivals));
+  const migrationFraction: RunProbabilityEstimate = transientRun
+    ? { ...migrationRaw, ci95: [NaN, NaN], halfWidth: NaN, clipped: false, scope }
+    : { ...migrationRaw, scope };
+  const throughput = scoped(estimate((s) => s.served / (n * s.duration)));
   const scale = lambda * (K - 1);
-  const effectiveLoad: MeanEstimate = {
-    ...migrationFraction,
+  const { clipped: _clipped, ...fraction } = migrationFraction;
+  const effectiveLoad: RunEstimate = {
+    ...fraction,
     mean: lambda + scale * migrationFraction.mean,
     ci95: [lambda + scale * migrationFraction.ci95[0], lambda + scale * migrationFraction.ci95[1]],
     halfWidth: scale * migrationFraction.halfWidth,
     standardDeviation: scale * migrationFraction.standardDeviation,
+    scope,
   };
 
-  // Tail: average over replications; intervals across replications.
+  // Tail: average over replications; intervals across replications, clipped to [0, 1].
   const levels = Math.max(...results.map((r) => r.tail.length));
   const tail: number[] = [];
   const tailCi95: Array<[number, number]> = [];
+  const tailCi95Clipped: boolean[] = [];
   for (let l = 0; l < levels; l++) {
     const values = results.map((r) => (l < r.tail.length ? (r.tail[l] as number) : 0));
-    const est = meanConfidenceInterval(values);
+    const est = probabilityInterval(meanConfidenceInterval(values));
     tail.push(est.mean);
-    tailCi95.push([est.ci95[0], est.ci95[1]]);
+    tailCi95.push(transientRun ? [NaN, NaN] : [est.ci95[0], est.ci95[1]]);
+    tailCi95Clipped.push(!transientRun && est.clipped);
+  }
+  const clippedLevels = tailCi95Clipped.filter((c) => c).length;
+
+  if (steadyState.scope !== "steady state") {
+    notes.push(steadyState.scope === "steady state not established"
+      ? `steady state not established: ${steadyState.reason}`
+      : transientRun
+        ? `means describe the filling from empty, without intervals: ${steadyState.reason}`
+        : `means and intervals are of the average up to the end of the run, not steady state: ${steadyState.reason}`);
+  }
+  if (R >= 2 && clippedLevels > 0) notes.push(`${clippedLevels} tail interval(s) clipped to [0, 1] (a Student-t bound fell outside; clipping keeps the coverage)`);
+  if (migrationFraction.clipped) notes.push("the migration fraction's interval is clipped to [0, 1] (a Student-t bound fell outside; clipping keeps the coverage)");
+  const nanEstimates: string[] = ([["mean queue length", meanQueueLength], ["migration fraction", migrationFraction], ["throughput", throughput]] as const)
+    .filter(([, e]) => Number.isNaN(e.mean)).map(([name]) => name);
+  if (delaysValid && options.trackDelays && Number.isNaN(meanDelay.mean)) nanEstimates.push("mean delay");
+  if (nanEstimates.length > 0) {
+    notes.push(`${nanEstimates.join(", ")}: NaN, the run is too short for this estimate (a batch or replication without arrivals, services or completed jobs)`);
   }
 
   // Delay quantiles from the merged histogram (continuous clock only).
@@ -277,23 +407,6 @@ export function summarizeSimulation(
   } else if (options.clock === "events") {
     notes.push("events clock: mean delay in mean holding times (unbiased); delay quantiles need the continuous clock");
   }
-
-  const stability: StabilityAssessment = growthBatches.length > 0
-    ? stabilityVerdict(growthBatches, n, options.stabilityTolerance)
-    : {
-        verdict: "inconclusive",
-        reason: "no post-warm-up data",
-        growthRate: NaN,
-        growthRateCi95: [NaN, NaN],
-        growthRatePerQueue: NaN,
-        growthRatePerQueueCi95: [NaN, NaN],
-        levelTrendPerQueue: NaN,
-        levelTrendPerQueueCi95: [NaN, NaN],
-        tolerance: options.stabilityTolerance,
-        level: 0.95,
-        batches: 0,
-        replications: R,
-      };
 
   const stopReasons = results.filter((r) => r.stopReason).map((r) => `replication ${r.replication}: ${r.stopReason}`);
   let events = 0;
@@ -323,9 +436,12 @@ export function summarizeSimulation(
     simulatedTime,
     wallSeconds,
     eventsPerSecond: totalEvents / wallSeconds,
-    ciMethod: R >= 2
-      ? `independent replications: Student-t on ${R - 1} degrees of freedom, after the warm-up and MSER-5 truncation of each`
-      : `batch means: ${SIMULATION_BATCHES} batches after the warm-up and MSER-5 truncation, Student-t on ${SIMULATION_BATCHES - 1} degrees of freedom`,
+    ciMethod: transientRun
+      ? "none: the run is too short for the system to relax"
+      : R >= 2
+        ? `independent replications: Student-t on ${R - 1} degrees of freedom, after the warm-up and MSER-5 truncation of each`
+        : `batch means: ${keptBatches} batches after the warm-up and MSER-5 truncation, Student-t on ${keptBatches - 1} degrees of freedom`,
+    steadyState,
     meanQueueLength,
     meanDelay,
     delayQuantiles,
@@ -335,6 +451,7 @@ export function summarizeSimulation(
     throughput,
     tail,
     tailCi95: R >= 2 ? tailCi95 : null,
+    tailCi95Clipped: R >= 2 ? tailCi95Clipped : null,
     stability,
     path: (results[0] as ReplicationResult).path,
     perReplication,

@@ -1,4 +1,4 @@
-/** Statistics: confidence intervals, the MSER warm-up rule, the stability test, the delay histogram. */
+/** Statistics: confidence intervals (probabilities clipped to [0, 1]), the MSER warm-up rule, the stability test, the delay histogram. */
 export * from "./confidenceInterval";
 export * from "./mserTruncation";
 export * from "./stabilityVerdict";
@@ -6,3 +6,4 @@ export * from "./logLinearHistogram";
 export * from "./estimateDifference";
 export * from "./referenceAgreement";
 export * from "./mm1Agreement";
+export * from "./probabilityInterval";

@@ -125,9 +125,11 @@ export async function runStudy<A extends Record<string, unknown>>(study: StudyOp
   };
   report();
   const results = await Promise.all(planned.map(async ({ cell, options, seed: s }, k) => {
+    // `force` lifts cost limits only and cannot change a result, so it is not part of the cache key.
+    const { force: _force, ...keyOptions } = options;
     const cached = await cachedStudy(
       name,
-      { system: cell.system, options, pathPoints },
+      { system: cell.system, options: keyOptions, pathPoints },
       async () => {
         const simOptions: SimulationOptions = {
           ...options,

@@ -4,15 +4,20 @@
  * and the checks of the conditions used in the proofs.
  */
 export { theorem1ArrivalRateBound, theorem3ArrivalRateBound } from "./thresholds/theoremBounds";
-export { theorem2LambdaStar } from "./thresholds/theorem2LambdaStar";
-export { type TwoQueueDifferenceLaw, twoQueueDifferenceLaw, differenceLawProbability } from "./thresholds/twoQueueDifferenceLaw";
-export { type ExactTwoQueueThreshold, exactTwoQueueThreshold } from "./thresholds/exactTwoQueueThreshold";
+export { THEOREM2_MAX_PRODUCT, theorem2LambdaStar } from "./thresholds/theorem2LambdaStar";
+export {
+  TWO_QUEUE_MAX_THRESHOLD, type TwoQueueDifferenceLaw, twoQueueDifferenceLaw, differenceLawProbability,
+} from "./thresholds/twoQueueDifferenceLaw";
+export { EXACT_THRESHOLD_WORK_LIMIT, type ExactTwoQueueThreshold, exactTwoQueueThreshold } from "./thresholds/exactTwoQueueThreshold";
 export { type ThresholdComparisonRow, thresholdComparisonTable } from "./thresholds/thresholdComparisonTable";
 export { type LyapunovFunction, lyapunovFromFunction } from "./lyapunov/lyapunovFunction";
 export { theorem2LyapunovFunction } from "./lyapunov/theorem2LyapunovFunction";
 export { type Theorem3Part, theorem3LyapunovFunction } from "./lyapunov/theorem3LyapunovFunction";
 export { type ChainTransition, embeddedChainTransitions } from "./lyapunov/embeddedChainTransitions";
 export { exactDrift } from "./lyapunov/exactDrift";
+export {
+  EMBEDDED_CHAIN_ARRIVAL_RATE_RANGE, EXACT_DRIFT_MAX_QUEUES, MONTE_CARLO_DRIFT_MAX_SAMPLES, MONTE_CARLO_DRIFT_WORK_LIMIT,
+} from "./lyapunov/chainBounds";
 export { type ChainStep, embeddedChainStepper } from "./lyapunov/embeddedChainStepper";
 export { type MonteCarloDriftEstimate, monteCarloDrift } from "./lyapunov/monteCarloDrift";
 export {

@@ -33,6 +33,8 @@ export interface DriftArgs {
   readonly seed?: number;
   /** --steps: h for the h-step drift (default 1). */
   readonly steps?: number;
+  /** --force: lift the work limits (Monte Carlo samples x steps, queues of the exact drift). */
+  readonly force?: boolean;
 }
 
 /** What `drift` reports. */
@@ -66,7 +68,9 @@ const FLAG_OF: Record<string, string> = {
 /**
  * The exact one-step drift and a Monte Carlo estimate (of the h-step drift when steps > 1) of Theorem 2's or
  * Theorem 3's Lyapunov function at one state, for one policy. Cost: one `exactDrift` (O(n^2) moves) plus
- * samples * steps chain steps.
+ * samples * steps chain steps. Bounded like the library functions it calls, and checked before any work:
+ * lambda in [2^-33, 2^33], queue lengths where V's increments are exact, samples x steps x (1 + n / 100) <= 2e7
+ * (about 10 s) and n <= 1000 for the exact drift, the last two unless `force`.
  *
  * @param args see `DriftArgs`; required: lyapunov, state, policy, arrivalRate; K for abounce/mbounce; C for
  *   abounce or thm2; alpha for mbounce or thm3
@@ -139,7 +143,9 @@ function driftReportUnchecked(args: DriftArgs): DriftReport {
   const steps = args.steps ?? 1;
   const samples = args.monteCarloSamples ?? 10_000;
   const seed = args.seed ?? 1;
-  const estimate = monteCarloDrift(V, state, params, { samples, seed, steps });
+  const force = args.force === true;
+  const exact = steps === 1 ? exactDrift(V, state, params, { force }) : null; // validates before the Monte Carlo work
+  const estimate = monteCarloDrift(V, state, params, { samples, seed, steps, force });
   return {
     lyapunov: V.label,
     policy: policyLabel(policy),
@@ -147,7 +153,7 @@ function driftReportUnchecked(args: DriftArgs): DriftReport {
     arrivalRate: lambda,
     migrationPenalty: K,
     steps,
-    exact: steps === 1 ? exactDrift(V, state, params) : null,
+    exact,
     estimate: { mean: estimate.mean, ci95: estimate.ci95, samples, seed },
   };
 }
@@ -160,7 +166,7 @@ export function parseDriftArgs(argv: string[]): DriftArgs & { readonly json: boo
       lyapunov: { type: "string" }, state: { type: "string" }, policy: { type: "string" }, lambda: { type: "string" },
       K: { type: "string" }, C: { type: "string" }, alpha: { type: "string" }, d: { type: "string" },
       samples: { type: "string" }, seed: { type: "string" }, steps: { type: "string" },
-      json: { type: "boolean", default: false },
+      force: { type: "boolean", default: false }, json: { type: "boolean", default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -206,13 +212,16 @@ export function parseDriftArgs(argv: string[]): DriftArgs & { readonly json: boo
     monteCarloSamples: integer("--samples", values.samples, 2),
     seed: integer("--seed", values.seed, 0),
     steps: integer("--steps", values.steps, 1),
+    force: values.force === true,
     json: values.json === true,
   };
 }
 
 const usage =
   "drift --lyapunov thm2|thm3 --state 5,3[,...] --policy none|abounce|mbounce|sqd --lambda <rate> " +
-  "[--K <int>] [--C <int>] [--alpha <ratio>] [--d <int>|inf] [--samples <int>] [--seed <int>] [--steps <h>] [--json]";
+  "[--K <int>] [--C <int>] [--alpha <ratio>] [--d <int>|inf] [--samples <int>] [--seed <int>] [--steps <h>] [--force] [--json]" +
+  " (limits: --lambda in [2^-33, 2^33]; --samples x --steps x (1 + n/100) <= 2e7, about 10 s, and at most 1000 queues" +
+  " in --state, unless --force; queue lengths where V's increments are exact)";
 
 /** `drift`: exact and Monte Carlo drift of Theorem 2's or 3's Lyapunov function at a state. */
 export const command: CliCommand = {

@@ -16,6 +16,8 @@ export interface MeanfieldCliOptions {
   readonly variant: MeanFieldVariant;
   readonly allowOutsidePaper: boolean;
   readonly tailTolerance: number;
+  /** --force: lift the work limit of the fixed point (MEAN_FIELD_WORK_LIMIT, about 17 s). */
+  readonly force: boolean;
   readonly json: boolean;
   /** The sampling scheme (the plain limit does not depend on it; the refined correction does). */
   readonly sampling: SamplingScheme;
@@ -46,6 +48,8 @@ export interface MeanfieldCliReport {
   readonly label: string;
   readonly converged: boolean;
   readonly failure?: string;
+  /** True when the computation stopped at its work limit (then converged is false and says nothing about existence). */
+  readonly workLimitReached: boolean;
   /** s_0..s_L: tail[i] = fraction of queues with >= i units, tail[0] = 1 (one schema for every command). */
   readonly tail: number[];
   /** 1 - s_0..1 - s_L to full relative precision (index 1: fraction of empty queues). */
@@ -81,6 +85,7 @@ const FLAG_OF: Record<string, string> = {
   tailTolerance: "--tail-tolerance",
   "queues (n)": "--n",
   sampling: "--sampling",
+  force: "--force",
 };
 
 
@@ -100,7 +105,7 @@ export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
       options: {
         policy: { type: "string" }, lambda: { type: "string" }, K: { type: "string" }, C: { type: "string" },
         alpha: { type: "string" }, d: { type: "string" }, system: { type: "string" }, json: { type: "boolean" },
-        "allow-outside-paper": { type: "boolean" }, "tail-tolerance": { type: "string" },
+        "allow-outside-paper": { type: "boolean" }, "tail-tolerance": { type: "string" }, force: { type: "boolean" },
         refined: { type: "boolean" }, n: { type: "string" }, sampling: { type: "string" },
       },
       strict: true,
@@ -150,14 +155,15 @@ export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
   const refinedQueues = refined ? numberFlag(values, "n", { min: 2, integer: true }) : undefined;
   const base: MeanfieldCliOptions = {
     policy, arrivalRate: lambda, migrationPenalty: K, variant: system,
-    allowOutsidePaper: values["allow-outside-paper"] === true, tailTolerance, json: values.json === true, sampling,
+    allowOutsidePaper: values["allow-outside-paper"] === true, tailTolerance, force: values.force === true, json: values.json === true, sampling,
   };
   return refinedQueues === undefined ? base : { ...base, refinedQueues };
 }
 
 /**
  * The fixed point of the mean-field system for the options and its measures (the pure part of `meanfield`).
- * Cost: one meanFieldFixedPoint (milliseconds to about a second); with refinedQueues also one refinedMeanField
+ * Cost: one meanFieldFixedPoint (milliseconds to about a second; at most its work limit, about 17 s, unless
+ * `force`: then `converged` is false and `workLimitReached` true); with refinedQueues also one refinedMeanField
  * (milliseconds for SQ(d) and ABOUNCE, about a second for MBOUNCE near lambda = 1).
  *
  * @param options as parsed by parseMeanfieldArgs (validated here: lambda in (0, 1), C >= K and alpha > 1
@@ -176,7 +182,7 @@ export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliRepor
       arrivalRate: options.arrivalRate, migrationPenalty: options.migrationPenalty, policy: options.policy,
       allowOutsidePaper: options.allowOutsidePaper,
     }, options.variant);
-    fp = meanFieldFixedPoint(system, { tailTolerance: options.tailTolerance });
+    fp = meanFieldFixedPoint(system, { tailTolerance: options.tailTolerance, force: options.force === true });
     if (options.refinedQueues !== undefined) {
       refined = refinedMeanField(
         { arrivalRate: options.arrivalRate, migrationPenalty: options.migrationPenalty, policy: options.policy, allowOutsidePaper: options.allowOutsidePaper },
@@ -190,6 +196,7 @@ export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliRepor
   const report: MeanfieldCliReport = {
     label: fp.label,
     converged: fp.converged,
+    workLimitReached: fp.workLimitReached,
     tail: Array.from(fp.occupancy),
     tailComplement: Array.from(fp.occupancyComplement),
     meanQueueLength: m.meanQueueLength,
@@ -232,7 +239,7 @@ function refinedPart(r: RefinedMeanField): MeanfieldCliRefined {
 /** The report as text for a terminal. */
 export function formatMeanfieldReport(r: MeanfieldCliReport): string {
   const g = (x: number, digits = 8): string => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
-  const lines = [`${r.label}: ${r.converged ? "fixed point" : `NO fixed point of finite mean found: ${r.failure}`}`];
+  const lines = [`${r.label}: ${r.converged ? "fixed point" : r.workLimitReached ? `NOT COMPUTED: ${r.failure}` : `NO fixed point of finite mean found: ${r.failure}`}`];
   if (!r.converged) lines.push("(values below are those of the last truncated state tried)");
   const refined = r.refined;
   lines.push(`  level  s_i               1 - s_i${refined ? `           refined s_i + V_i/n (n = ${refined.queues}, sampling ${refined.sampling})` : ""}`);
@@ -262,11 +269,12 @@ export function formatMeanfieldReport(r: MeanfieldCliReport): string {
 
 const usage =
   "meanfield --policy none|abounce|mbounce|sqd --lambda <0..1> [--K <int>=1>] [--C <number> | --alpha <number>] " +
-  "[--d <int>=1|inf>] [--system derived|printed] [--tail-tolerance <1e-250..1e-3>] [--allow-outside-paper] " +
+  "[--d <int>=1|inf>] [--system derived|printed] [--tail-tolerance <1e-250..1e-3>] [--allow-outside-paper] [--force] " +
   "[--refined --n <int>=2>] [--sampling others|all|others-without-replacement] [--json]\n" +
   "  --refined --n N adds the refined mean field (Gast and Van Houdt's 1/n correction) at N queues: refined.tail, " +
   "refined.meanQueueLength; --sampling (default others, the paper's) sets how arrivals sample, which changes the " +
-  "correction, not the limit. tail[i] = fraction of queues with >= i units, tail[0] = 1.";
+  "correction, not the limit. tail[i] = fraction of queues with >= i units, tail[0] = 1. Stops at a work limit of " +
+  "about 17 s, saying so, unless --force (heavy tails near lambda = 1 without sharing reach it).";
 
 /** `meanfield`: the fixed point of the Section IV mean-field system (derived or as printed) and its measures. */
 export const command: CliCommand = {

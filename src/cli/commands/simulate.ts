@@ -2,9 +2,21 @@ import { ParameterError } from "../../model/parameterError";
 import { type PolicySpec, abounce, mbounce, noSharing, shortestOfD } from "../../model/policy";
 import { MAX_MIGRATION_PENALTY, MAX_QUEUES, type SystemParams } from "../../model/system";
 import { runSimulation } from "../../simulate/runSimulation";
-import type { SimulationOptions, SimulationProgress } from "../../simulate/simulationOptions";
+import { MAX_SIMULATION_EVENTS, MIN_SIMULATION_EVENTS, type SimulationOptions, type SimulationProgress } from "../../simulate/simulationOptions";
 import type { SimulationReport } from "../../simulate/summarizeSimulation";
-import { type CliCommand, type CliFlags, choiceFlag, numberFlag, parseCliFlags, requiredNumberFlag, samplesFlag } from "../args";
+import {
+  type CliCommand, type CliFlags, choiceFlag, numberFlag, parseCliFlags, renameParameterError, requiredNumberFlag, samplesFlag,
+} from "../args";
+
+/** The library's parameter names, as the flags that set them (for errors raised once the run is validated). */
+const FLAG_OF: Record<string, string> = {
+  "arrivalRate (lambda)": "--lambda",
+  events: "--events",
+  time: "--time",
+  warmup: "--warmup",
+  workers: "--workers",
+  replications: "--replications",
+};
 
 const USAGE = `usage: migration-penalties simulate --policy none|abounce|mbounce|sqd --lambda <rate> [flags]
 
@@ -29,10 +41,18 @@ run:
   --no-delays         do not track per-job delays
   --replications R    independent replications (default 1: batch-means intervals)
   --seed S            integer in [0, 2^32 - 1] (default 1)
-  --workers W         worker threads (default: min(replications, cores)); results do not depend on it
+  --workers W         worker threads, at most the number of cores (default: min(replications, cores));
+                      results do not depend on it
+  --force             lift the limits on cost: a run of more than 1e10 events (warm-ups and replications
+                      included; refused with its estimated duration otherwise), more workers than cores
 output:
   --json              print one JSON object (NaN and Infinity print as null)
   --progress          progress on stderr (also when stderr is a terminal)
+
+limits (refused up front, naming the flag and the range):
+  --lambda in [2^-12, 2^12]; --events >= 40 (--time: 80 events expected); n x events per replication <= 2^53;
+  at most 1e10 events in all without --force. The verdict needs at least 100 events per queue after the
+  warm-up; a run too short to relax is "inconclusive" and its means are averages up to the end of the run.
 
 example:
   migration-penalties simulate --policy abounce --n 100 --lambda 0.75 --K 2 --C 2 --d 10 --events 1e7`;
@@ -54,6 +74,7 @@ const FLAGS = {
   replications: { type: "string" },
   seed: { type: "string" },
   workers: { type: "string" },
+  force: { type: "boolean" },
   json: { type: "boolean" },
   progress: { type: "boolean" },
 } as const;
@@ -91,7 +112,7 @@ export function simulateArguments(argv: string[]): { params: SystemParams; optio
   }
   if (policy.kind !== "none" && n < 2) throw new ParameterError("--n", flags.n ?? String(n), "an integer >= 2 when the policy shares");
   if (flags.events !== undefined && flags.time !== undefined) throw new ParameterError("--time", flags.time, "absent when --events is given (choose one budget)");
-  const events = numberFlag(flags, "events", { min: 1, max: 2 ** 50, integer: true });
+  const events = numberFlag(flags, "events", { min: MIN_SIMULATION_EVENTS, max: MAX_SIMULATION_EVENTS, integer: true });
   const time = numberFlag(flags, "time", { min: 0, minInclusive: false, max: 1e15 });
   const warmup = numberFlag(flags, "warmup", { min: 0, max: 2 ** 50, integer: time === undefined });
   const clock = choiceFlag(flags, "clock", ["time", "events"] as const, "time");
@@ -108,6 +129,7 @@ export function simulateArguments(argv: string[]): { params: SystemParams; optio
     replications,
     seed,
     trackDelays: flags["no-delays"] !== true,
+    ...(flags.force === true ? { force: true } : {}),
   };
   return { params, options, json: flags.json === true, progress: flags.progress === true };
 }
@@ -128,28 +150,51 @@ export const command: CliCommand = {
       const eta = Number.isFinite(p.etaSeconds) ? `${p.etaSeconds.toFixed(0)} s left` : "";
       process.stderr.write(`\rsimulate: ${(100 * p.fraction).toFixed(1).padStart(5)}%  ${p.events.toExponential(2)} events  ${eta}    `);
     };
-    const report = await runSimulation(params, showProgress ? { ...options, onProgress } : options);
+    let report: SimulationReport;
+    try {
+      report = await runSimulation(params, showProgress ? { ...options, onProgress } : options);
+    } catch (error) {
+      throw renameParameterError(error, FLAG_OF);
+    }
     if (showProgress) process.stderr.write("\n");
     process.stdout.write((json ? JSON.stringify(report) : formatSimulationReport(report)) + "\n");
     return 0;
   },
 };
 
-/** A readable summary of a report (what `simulate` prints without --json). */
+/**
+ * A readable summary of a report (what `simulate` prints without --json). The stability verdict comes first,
+ * since it says how to read the means: when the report's scope is not "steady state" the means are labelled
+ * with it (for an unstable run: averages up to the end of the run, not steady state), and a run too short to
+ * relax shows no intervals.
+ */
 export function formatSimulationReport(report: SimulationReport): string {
   const f = (x: number, digits = 4): string => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
-  const est = (e: { mean: number; ci95: readonly [number, number] }): string =>
-    `${f(e.mean, 5)}   95% CI [${f(e.ci95[0], 5)}, ${f(e.ci95[1], 5)}]`;
+  const transient = report.steadyState.scope === "transient: too short to relax";
+  const est = (e: { mean: number; ci95: readonly [number, number]; clipped?: boolean }): string =>
+    transient
+      ? `${f(e.mean, 5)}   (no interval)`
+      : `${f(e.mean, 5)}   95% CI [${f(e.ci95[0], 5)}, ${f(e.ci95[1], 5)}]${e.clipped ? " (clipped to [0, 1])" : ""}`;
   const p = report.params;
   const o = report.options;
   const budget = o.budget === "events" ? `${o.events} events after a warm-up of ${o.warmup}` : `${o.time} time units after a warm-up of ${o.warmup}`;
   const s = report.stability;
   const tail = report.tail.slice(0, 16).map((x) => f(x, 3)).join(", ");
+  const scopeLine = report.steadyState.scope === "steady state"
+    ? "means (steady state):"
+    : report.steadyState.scope === "up to the end of the run, not steady state"
+      ? "means UP TO THE END OF THE RUN, NOT STEADY STATE (intervals of the average over this run):"
+      : `means: ${report.steadyState.scope.toUpperCase()}${transient ? " (no intervals)" : ""}:`;
   const lines = [
     `${p.policy}, n = ${p.queues}, lambda = ${p.arrivalRate}, K = ${p.migrationPenalty}`,
     `${report.replications} replication(s) of ${budget} (clock: ${o.clock}, seed ${o.seed})`,
     `intervals: ${report.ciMethod}`,
     "",
+    `stability                    ${s.verdict}: growth ${f(s.growthRatePerQueue)} per queue per unit time, 95% CI [${f(s.growthRatePerQueueCi95[0])}, ${f(s.growthRatePerQueueCi95[1])}]`,
+    `                             (${s.reason})`,
+    "",
+    scopeLine,
+    ...(report.steadyState.scope === "steady state" ? [] : [`  (${report.steadyState.reason})`]),
     `mean queue length per queue  ${est(report.meanQueueLength)}`,
     `mean delay (time units)      ${est(report.meanDelay)}`,
     `delay quantiles              ${report.delayQuantiles.map((q) => `p${100 * q.p} = ${f(q.value)}`).join(", ")}  (${report.jobsCompleted} jobs)`,
@@ -157,11 +202,11 @@ export function formatSimulationReport(report: SimulationReport): string {
     `effective load               ${est(report.effectiveLoad)}`,
     `throughput per queue         ${est(report.throughput)}`,
     `tail P(Q >= l), l = 0..${Math.min(15, report.tail.length - 1)}   ${tail}`,
-    `stability                    ${s.verdict}: growth ${f(s.growthRatePerQueue)} per queue per unit time, 95% CI [${f(s.growthRatePerQueueCi95[0])}, ${f(s.growthRatePerQueueCi95[1])}]`,
-    `                             (${s.reason})`,
+    "",
     `speed                        ${f(report.eventsPerSecond / 1e6, 3)} M events/s (${report.totalEvents} events in ${f(report.wallSeconds, 3)} s)`,
   ];
   if (report.stoppedEarly) lines.push(`stopped early: ${report.stopReasons.join("; ")}`);
-  for (const note of report.notes) lines.push(`note: ${note}`);
+  // The scope's reason is printed under the means; the note that repeats it is left out here.
+  for (const note of report.notes) if (!note.endsWith(report.steadyState.reason)) lines.push(`note: ${note}`);
   return lines.join("\n");
 }

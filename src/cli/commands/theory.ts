@@ -3,7 +3,7 @@ import { ParameterError } from "../../model/parameterError";
 import { exactTwoQueueThreshold } from "../../theory/thresholds/exactTwoQueueThreshold";
 import { theorem2LambdaStar } from "../../theory/thresholds/theorem2LambdaStar";
 import { theorem1ArrivalRateBound } from "../../theory/thresholds/theoremBounds";
-import type { CliCommand } from "../args";
+import { type CliCommand, renameParameterError } from "../args";
 
 /** What `theory` reports for (K, C). */
 export interface TheoryReport {
@@ -18,9 +18,12 @@ export interface TheoryReport {
 }
 
 /**
- * The thresholds of Theorems 1 and 2 and the exact two-queue threshold for (K, C). Cost O((C + K) * 250).
+ * The thresholds of Theorems 1 and 2 and the exact two-queue threshold for (K, C). Cost O((C + K) * 250):
+ * about 1.4 s at C = 10^4; refused up front beyond the work limit of exactTwoQueueThreshold (C up to about
+ * 4e4; the error gives the estimated duration) unless `force`, and always beyond C = 2^24 (memory) or where
+ * Theorem 2's formula stops being exact ((K + 1)(C + 2) > 2^53).
  *
- * @param args migrationPenalty: K, integer >= 1; threshold: C, integer >= K
+ * @param args migrationPenalty: K, integer >= 1; threshold: C, integer >= K; force: lift the work limit
  * @returns the three numbers
  * @throws ParameterError naming "--K" or "--C"
  * @example
@@ -28,27 +31,33 @@ export interface TheoryReport {
  * // => { migrationPenalty: 2, threshold: 2, lambdaStar: 0.8866175248374878, theorem1Bound: 0.5,
  * //      exactTwoQueueThreshold: 0.8941043369681516 }
  */
-export function theoryReport(args: { readonly migrationPenalty: number; readonly threshold: number }): TheoryReport {
+export function theoryReport(args: { readonly migrationPenalty: number; readonly threshold: number; readonly force?: boolean }): TheoryReport {
   const K = args.migrationPenalty;
   const C = args.threshold;
   if (typeof K !== "number" || !Number.isInteger(K) || K < 1) throw new ParameterError("--K", K, "an integer >= 1");
   if (typeof C !== "number" || !Number.isInteger(C) || C < K) {
     throw new ParameterError("--C", C, `an integer >= K = ${K}`, "ABOUNCE requires C >= K (Section II)");
   }
-  return {
-    migrationPenalty: K,
-    threshold: C,
-    lambdaStar: theorem2LambdaStar(K, C),
-    theorem1Bound: theorem1ArrivalRateBound(K),
-    exactTwoQueueThreshold: exactTwoQueueThreshold(K, C).criticalArrivalRate,
-  };
+  try {
+    return {
+      migrationPenalty: K,
+      threshold: C,
+      lambdaStar: theorem2LambdaStar(K, C),
+      theorem1Bound: theorem1ArrivalRateBound(K),
+      exactTwoQueueThreshold: exactTwoQueueThreshold(K, C, { force: args.force === true }).criticalArrivalRate,
+    };
+  } catch (error) {
+    throw renameParameterError(error, { "threshold (C)": "--C", "migrationPenalty (K)": "--K", force: "--force" });
+  }
 }
 
-/** Parses `--K 2 --C 2 [--json]`; throws ParameterError naming the flag. */
-export function parseTheoryArgs(argv: string[]): { migrationPenalty: number; threshold: number; json: boolean } {
+/** Parses `--K 2 --C 2 [--force] [--json]`; throws ParameterError naming the flag. */
+export function parseTheoryArgs(argv: string[]): { migrationPenalty: number; threshold: number; force: boolean; json: boolean } {
   const { values } = parseArgs({
     args: argv,
-    options: { K: { type: "string" }, C: { type: "string" }, json: { type: "boolean", default: false } },
+    options: {
+      K: { type: "string" }, C: { type: "string" }, force: { type: "boolean", default: false }, json: { type: "boolean", default: false },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -58,10 +67,12 @@ export function parseTheoryArgs(argv: string[]): { migrationPenalty: number; thr
     if (raw.trim() === "" || !Number.isInteger(x)) throw new ParameterError(flag, raw, "an integer");
     return x;
   };
-  return { migrationPenalty: integer("--K", values.K), threshold: integer("--C", values.C), json: values.json === true };
+  return {
+    migrationPenalty: integer("--K", values.K), threshold: integer("--C", values.C), force: values.force === true, json: values.json === true,
+  };
 }
 
-const usage = "theory --K <integer >= 1> --C <integer >= K> [--json]";
+const usage = "theory --K <integer >= 1> --C <integer >= K; about 1.4 s at C = 1e4, up to about 4e4 without --force> [--force] [--json]";
 
 /** `theory`: lambda*, Theorem 1's bound and the exact two-queue threshold for (K, C). */
 export const command: CliCommand = {

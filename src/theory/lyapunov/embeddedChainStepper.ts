@@ -4,6 +4,7 @@ import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 import { migrationRule, sampleCount } from "../../model/policy";
 import { validateSampling } from "../../model/sampling";
 import { type SystemParams, validateSystem } from "../../model/system";
+import { requireChainArrivalRate } from "./chainBounds";
 
 /** What one step of the embedded chain did: queue `index` changed by `delta` (index -1: a self-loop). */
 export interface ChainStep {
@@ -26,7 +27,7 @@ export interface ChainStep {
  * samples explicitly (not through `shortestSampleLaw`) makes Monte Carlo an independent check of the exact
  * law. Cost per step O(d) (O(n) for d = infinity); draws 2 + d numbers from the generator.
  *
- * @param params the system (validated once)
+ * @param params the system (validated once; lambda in [2^-33, 2^33], see EMBEDDED_CHAIN_ARRIVAL_RATE_RANGE)
  * @returns step(state, generator): mutates `state` (non-negative integers, length n, not checked per step)
  * @throws ParameterError naming the system parameter at fault
  * @example
@@ -35,6 +36,7 @@ export interface ChainStep {
  */
 export function embeddedChainStepper(params: SystemParams): (state: number[], generator: RandomGenerator) => ChainStep {
   validateSystem(params);
+  requireChainArrivalRate(params.arrivalRate);
   const n = params.queues;
   const K = params.migrationPenalty;
   const d = sampleCount(params.policy);

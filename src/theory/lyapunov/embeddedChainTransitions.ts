@@ -2,6 +2,7 @@ import { migrationRule, sampleCount } from "../../model/policy";
 import { validateSampling } from "../../model/sampling";
 import { shortestSampleLaw } from "../../model/shortestSample";
 import { type SystemParams, validateSystem } from "../../model/system";
+import { requireChainArrivalRate } from "./chainBounds";
 import { requireState } from "./requireState";
 
 /** One possible move of the embedded chain from a state: q -> q + delta e_index with `probability`. */
@@ -37,7 +38,7 @@ export interface ChainTransition {
  * n^2 + 2n moves. Allocates the returned array.
  *
  * @param state the queue lengths q (non-negative integers, length n; not mutated)
- * @param params the system (validated with `validateSystem`)
+ * @param params the system (validated with `validateSystem`; lambda in [2^-33, 2^33], see EMBEDDED_CHAIN_ARRIVAL_RATE_RANGE)
  * @param ties "each" (default) or "representative"
  * @returns the moves with their probabilities
  * @throws ParameterError naming "state" or the system parameter at fault
@@ -54,6 +55,7 @@ export function embeddedChainTransitions(
   ties: "each" | "representative" = "each",
 ): ChainTransition[] {
   validateSystem(params);
+  requireChainArrivalRate(params.arrivalRate);
   const n = params.queues;
   const q = requireState(state, n);
   return transitionsOfValidated(q, params, ties);

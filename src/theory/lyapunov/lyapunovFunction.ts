@@ -16,11 +16,18 @@ export interface LyapunovFunction {
   readonly symmetric: boolean;
   /** The number of queues V is defined for, when it is fixed (Theorem 2's V is for n = 2). */
   readonly queues?: number;
+  /**
+   * The largest queue length (before a move of up to K units) at which `increment` is exact in double
+   * precision, for n queues and penalty K; the drift computations refuse states beyond it (see
+   * requireExactState). Absent: only the chain's own bound applies (lengths stay safe integers).
+   */
+  readonly largestExactLength?: (queues: number, migrationPenalty: number) => number;
 }
 
 /**
  * Wraps a user's function V: (q) => number as a `LyapunovFunction`. The increment is V(q') - V(q) on a copy
- * q' of q, so it costs two evaluations of V plus O(n). Unless `symmetric` is declared, the exact drift
+ * q' of q, so it costs two evaluations of V plus O(n). Its precision is the user's: no largestExactLength is
+ * declared (a difference of two large values of V can cancel; give V an exact `increment` of your own when it matters). Unless `symmetric` is declared, the exact drift
  * enumerates every queue that can be i* (with equal probability among ties), which is what a
  * non-symmetric V needs.
  *

@@ -13,6 +13,11 @@ export type Theorem3Part = "V" | "V1" | "V2";
  * V2(q') - V2(q) = (2 delta (n q_i - S) + (n - 1) delta^2) / (alpha - 1)   (sum over j != i of the change of
  * (q_i - q_j)^2). Cost O(n) per value or increment.
  *
+ * Exact range (largestExactLength): with |delta| <= K and lengths <= q, the integer parts of an increment are
+ * at most 2 K n q + (n - 1) K^2 (the V2 part; V1's 2 K q + K^2 is smaller, and S <= n q), exact doubles while
+ * that is <= 2^53: q <= (2^53 - (n - 1) K^2) / (2 K n). The one multiplication by 1 / (alpha - 1) then rounds
+ * once.
+ *
  * @param ratio alpha > 1 (finite): the MBOUNCE ratio the function is built for
  * @param part "V" (default), "V1" or "V2"
  * @returns the function (symmetric, any n)
@@ -46,5 +51,6 @@ export function theorem3LyapunovFunction(ratio: number, part: Theorem3Part = "V"
       return w1 * (2 * delta * qi + delta * delta) + w2 * (2 * delta * (n * qi - sum) + (n - 1) * delta * delta);
     },
     symmetric: true,
+    largestExactLength: (n, K) => Math.floor((2 ** 53 - (n - 1) * K * K) / (2 * K * n)),
   };
 }

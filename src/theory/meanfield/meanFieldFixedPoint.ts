@@ -18,6 +18,13 @@ export interface MeanFieldFixedPointOptions {
   /** Time budget of the integration from the empty state; > 0, default 2e4 (time units of mean service). */
   readonly maxIntegrationTime?: number;
   /**
+   * Lift the work limit (MEAN_FIELD_WORK_LIMIT, about 17 s); the other budgets (maxLevels,
+   * maxIntegrationTime) stay. Default false.
+   */
+  readonly force?: boolean;
+  /** The work limit itself, in work units: > 0 (default MEAN_FIELD_WORK_LIMIT = 2e10; ignored with `force`). */
+  readonly maxWork?: number;
+  /**
    * Start Newton from this state instead of integrating from the empty state (continuation in a parameter).
    * Length >= 3, s[0] = 1. Without it the fixed point found is the one the ODE reaches from s = (1, 0, 0, ...),
    * the paper's initial condition.
@@ -71,11 +78,56 @@ export interface MeanFieldFixedPoint {
   readonly steadyStateReachedFromEmpty: boolean;
   /** Time integrated from the empty state (0 with a guess). */
   readonly integrationTime: number;
+  /**
+   * True when the computation stopped at the work limit (MEAN_FIELD_WORK_LIMIT, unless `force`): converged
+   * is then false and says nothing about whether a fixed point exists.
+   */
+  readonly workLimitReached: boolean;
+  /** Work units spent (about a nanosecond each; see MEAN_FIELD_WORK_LIMIT). */
+  readonly work: number;
   readonly metrics: MeanFieldMetrics;
 }
 
 const UNDERFLOW_LEVEL = SMALLEST_LEVEL;
 const STEADY = 1e-7;
+
+/**
+ * Largest work of meanFieldFixedPoint without `force`: 2e10 work units, about 17 s on an idle core of the
+ * 2-core machine the figures come from (longer when it is shared). A unit is about a nanosecond of the
+ * computation's inner loops: a drift evaluation on L levels counts DRIFT_LEVEL_COST (L + 1), a Newton
+ * iteration DRIFT_LEVEL_COST (L + 1)^2 for its Jacobian plus L^3 / 3 for its dense solve, and predicting the
+ * levels of a larger truncation the rates and rule tables it builds (measured: 0.8 ns per unit for no sharing
+ * at lambda = 0.95, L = 855, 1.2e10 units, 10 s; a few ns per unit for small systems, where fixed costs
+ * dominate). The systems the notebooks and tests solve need at most 6e8 units (MBOUNCE(2,10), lambda = 0.95);
+ * no sharing at lambda = 0.97 (a tail of 1500 levels) and above stops at the limit instead of running for
+ * minutes (without a limit, lambda = 0.99 runs for more than 6 minutes).
+ */
+export const MEAN_FIELD_WORK_LIMIT = 2e10;
+
+/** Work units (about a nanosecond each, measured) of one level of one drift evaluation, and of one rule-table entry. */
+const DRIFT_LEVEL_COST = 200;
+const TABLE_ENTRY_COST = 5;
+
+/** Counts work units against a limit. */
+class WorkMeter {
+  used = 0;
+  private reached = false;
+  constructor(readonly limit: number) {}
+  add(units: number): void {
+    this.used += units;
+  }
+  /** True once the limit is passed, or a step was refused for lack of work left. */
+  get exhausted(): boolean {
+    return this.reached || this.used > this.limit;
+  }
+  /** Marks the limit reached and returns the failure message. */
+  failure(where: string): string {
+    this.reached = true;
+    return `work limit reached ${where} (${this.limit.toExponential(1)} work units; the default 2e10 is about 17 s): ` +
+      "the computation is too slow to finish within the bound, which says nothing about whether a fixed point exists; " +
+      "pass force: true (CLI --force) to lift it";
+  }
+}
 
 /**
  * The fixed point of a mean-field system (Section IV) of finite mean, by integration from the empty
@@ -110,7 +162,10 @@ const STEADY = 1e-7;
  *
  * Cost: the integration (typically 10^2 - 10^4 steps of O(L) each) plus a few Newton iterations of
  * O(L^2 K + L^3) each; milliseconds for light-tailed systems, about a second for L ~ 1000; up to tens of
- * seconds when the mass escapes slowly (the time budget).
+ * seconds when the mass escapes slowly (the time budget). Bounded: the work is counted (see
+ * MEAN_FIELD_WORK_LIMIT) and the computation stops at 2e10 units, about 17 s, with converged false,
+ * workLimitReached true and a failure saying so, unless `force` (heavy tails near lambda = 1 without sharing:
+ * 1500 levels at lambda = 0.97).
  *
  * @param system a derived or printed system with arrival rate lambda in (0, 1) (ParameterError otherwise:
  *   no fixed point of finite mean exists for lambda >= 1, since at least lambda units arrive per queue)
@@ -137,26 +192,31 @@ export function meanFieldFixedPoint(system: MeanFieldSystem, options: MeanFieldF
   if (guess !== undefined && (!(guess instanceof Float64Array) || guess.length < 3 || guess[0] !== 1)) {
     throw new ParameterError("initialGuess", guess, "a Float64Array of length >= 3 with s[0] = 1");
   }
+  const force = options.force ?? false;
+  if (typeof force !== "boolean") throw new ParameterError("force", force, "true or false");
   const infiniteD = system.samples === Infinity;
-  const settings = { tailTol, meanTol, maxLevels, maxTime, infiniteD };
+  const maxWork = requireNumber("maxWork", options.maxWork ?? MEAN_FIELD_WORK_LIMIT, 0, Infinity);
+  const meter = new WorkMeter(force ? Infinity : maxWork);
+  const settings = { tailTol, meanTol, maxLevels, maxTime, infiniteD, meter };
   if (guess !== undefined) return solveFromProfile(system, Float64Array.from(guess), settings, { steady: false, time: 0 });
 
   // (1) integrate from the empty state; at checkpoints t = 2000, 4000, ... try Newton from the transient
-  const integrator = steadyStateIntegrator(system, initialLevels, maxLevels, tailTol);
+  const integrator = steadyStateIntegrator(system, initialLevels, maxLevels, tailTol, meter);
   let checkpoint = Math.min(2000, maxTime);
   for (;;) {
     const r = integrator(checkpoint);
     const fail0 = (why: string): MeanFieldFixedPoint =>
-      result(system, r.s, undefined, false, why, { steady: false, time: r.time, previousL: r.s.length - 1, meanChange: NaN });
+      result(system, r.s, undefined, false, why, { steady: false, time: r.time, previousL: r.s.length - 1, meanChange: NaN, meter });
+    if (r.outOfWork) return fail0(meter.failure(`while integrating from the empty state (t = ${r.time.toFixed(0)}, L = ${r.s.length - 1})`));
     if (r.escaped) {
-      return fail0(system.translationInvariant
+      return fail0(r.ascended
         ? `every queue is busy and the front of queue lengths rose 3 levels (t = ${r.time.toFixed(0)}, unit load above 1): ` +
           "no fixed point of finite mean (the rule depends on length differences only, so it keeps rising)"
         : `the mass reached maxLevels = ${maxLevels} while integrating from the empty state (t = ${r.time.toFixed(0)}): ` +
-          "no fixed point of finite mean within maxLevels");
+          "no fixed point of finite mean within maxLevels (or a tail heavier than maxLevels levels)");
     }
     const attempt = solveFromProfile(system, r.s, settings, { steady: r.steady, time: r.time });
-    if (r.steady || attempt.converged) return attempt;
+    if (r.steady || attempt.converged || attempt.workLimitReached) return attempt;
     if (r.time >= maxTime) {
       return fail0(`no steady state within maxIntegrationTime = ${maxTime} (mean still changing at rate ${r.meanRate.toExponential(2)}) ` +
         `and Newton's method from there failed (${attempt.failure ?? ""}): the mass escapes slowly, or relaxes more slowly than the budget allows`);
@@ -171,16 +231,17 @@ interface Settings {
   maxLevels: number;
   maxTime: number;
   infiniteD: boolean;
+  meter: WorkMeter;
 }
 
 /** (2) Newton on growing truncations from a profile (integrated, or the caller's guess). */
 function solveFromProfile(system: MeanFieldSystem, profile: Float64Array, settings: Settings, origin: { steady: boolean; time: number }): MeanFieldFixedPoint {
-  const { tailTol, meanTol, maxLevels, maxTime, infiniteD } = settings;
+  const { tailTol, meanTol, maxLevels, maxTime, infiniteD, meter } = settings;
   const { steady, time } = origin;
   // relaxing a failed Newton start by integration only makes sense from a settled profile or a given guess
   const relax = steady || time === 0;
   const fail = (why: string, s: Float64Array): MeanFieldFixedPoint =>
-    result(system, s, undefined, false, why, { steady, time, previousL: s.length - 1, meanChange: NaN });
+    result(system, s, undefined, false, why, { steady, time, previousL: s.length - 1, meanChange: NaN, meter });
   if (infiniteD && (profile[1] as number) >= 1 - 1e-9) {
     return fail("no fixed point with empty queues (d = infinity): s_1 reached 1", profile);
   }
@@ -191,10 +252,10 @@ function solveFromProfile(system: MeanFieldSystem, profile: Float64Array, settin
   // upper levels below 1e-8 are not resolved by the integration (absolute tolerance 1e-12): predict them
   let reliable = 1;
   while (reliable < L && (start[reliable + 1] as number) >= 1e-8) reliable++;
-  [start, startComplement] = pad(system, start, startComplement, reliable, L);
+  [start, startComplement] = pad(system, start, startComplement, reliable, L, meter);
   let previous: { L: number; mean: number } | undefined;
   for (;;) {
-    const solved = solveAt(system, start, startComplement, maxTime, relax);
+    const solved = solveAt(system, start, startComplement, maxTime, relax, meter);
     if (typeof solved === "string") return fail(solved, start);
     const s = solved.s;
     if (s.length - 1 < L) cap = s.length - 1;
@@ -206,7 +267,7 @@ function solveFromProfile(system: MeanFieldSystem, profile: Float64Array, settin
       return fail(`the truncated fixed point piles mass at its top level (s_L = ${tail.toExponential(2)} at L = ${L}): no fixed point of finite mean`, s);
     }
     const extra = (prevL: number, change: number): ResultExtra =>
-      ({ steady, time, previousL: prevL, meanChange: change, residual: solved.residual, relativeResidual: solved.relativeResidual });
+      ({ steady, time, previousL: prevL, meanChange: change, residual: solved.residual, relativeResidual: solved.relativeResidual, meter });
     if (noInflowAbove(system, s, solved.complement)) return result(system, s, solved.complement, true, undefined, { ...extra(L, 0), exact: true });
     const done = (prev: { L: number; mean: number }): MeanFieldFixedPoint => {
       const change = Math.abs(mean - prev.mean);
@@ -221,12 +282,13 @@ function solveFromProfile(system: MeanFieldSystem, profile: Float64Array, settin
       if (previous !== undefined && previous.L < L) return done(previous);
       // no smaller truncation solved yet: compare with one a fifth smaller
       const lowerL = Math.max(1, L - Math.max(1, Math.ceil(L / 5)));
-      const lower = solveAt(system, s.slice(0, lowerL + 1), solved.complement.slice(0, lowerL + 1), maxTime, relax);
+      const lower = solveAt(system, s.slice(0, lowerL + 1), solved.complement.slice(0, lowerL + 1), maxTime, relax, meter);
       if (typeof lower === "string") return fail(lower, s);
       return done({ L: lower.s.length - 1, mean: sumTail(lower.s) });
     }
     previous = { L, mean };
-    [start, startComplement] = pad(system, s, solved.complement, L, next);
+    [start, startComplement] = pad(system, s, solved.complement, L, next, meter);
+    if (meter.exhausted) return fail(meter.failure(`while predicting levels ${L + 1}..${next}`), s);
     L = next;
   }
 }
@@ -236,6 +298,7 @@ interface ResultExtra {
   time: number;
   previousL: number;
   meanChange: number;
+  meter: WorkMeter;
   residual?: number;
   relativeResidual?: number;
   exact?: boolean;
@@ -246,14 +309,28 @@ interface ResultExtra {
  * dropped and Newton tried again (its true value underflows double precision); otherwise, when `relax`, the
  * truncated system is relaxed by integration from the guess first.
  */
-function solveAt(system: MeanFieldSystem, guess: Float64Array, complement: Float64Array, maxTime: number, relax: boolean): TruncatedSolve | string {
+function solveAt(
+  system: MeanFieldSystem,
+  guess: Float64Array,
+  complement: Float64Array,
+  maxTime: number,
+  relax: boolean,
+  meter: WorkMeter,
+): TruncatedSolve | string {
   let start = guess;
   let startComplement: Float64Array | undefined = complement;
   let relaxed = !relax;
   for (;;) {
     const L = start.length - 1;
-    const solve = newtonTruncatedFixedPoint(system, start, startComplement);
+    // One Newton iteration: L + 1 evaluations of the upward rates (O(L) each) and a dense LU (L^3 / 3).
+    const perIteration = DRIFT_LEVEL_COST * (L + 1) * (L + 1) + (L * L * L) / 3;
+    const affordable = Math.floor((meter.limit - meter.used) / perIteration);
+    if (affordable < 1) return meter.failure(`before Newton's method at truncation L = ${L}`);
+    const cap = Math.min(100, affordable);
+    const solve = newtonTruncatedFixedPoint(system, start, startComplement, 1e-13, cap);
+    meter.add(Math.max(1, solve.iterations) * perIteration);
     if (solve.converged) return solve;
+    if (cap < 100 && solve.iterations >= cap) return meter.failure(`in Newton's method at truncation L = ${L}`);
     if (L > 1 && (start[L] as number) < 1e-30) {
       start = start.slice(0, L);
       startComplement = startComplement?.slice(0, L);
@@ -262,7 +339,11 @@ function solveAt(system: MeanFieldSystem, guess: Float64Array, complement: Float
     if (!relaxed) {
       relaxed = true;
       start = integrateDormandPrince((y, o) => meanFieldDrift(system, y, o), start, 0, maxTime, {},
-        (_t, _y, dy) => maxAbs(dy) < STEADY).y;
+        (_t, _y, dy) => {
+          meter.add(6 * DRIFT_LEVEL_COST * (L + 1));
+          return meter.exhausted || maxAbs(dy) < STEADY;
+        }).y;
+      if (meter.exhausted) return meter.failure(`while relaxing the truncation L = ${L} by integration`);
       [start, startComplement] = lowerPad(start);
       continue;
     }
@@ -327,7 +408,7 @@ function lowerPad(profile: Float64Array): [Float64Array, Float64Array] {
  * level balance with nothing above: s_i ~ stayUp_i + migrationUp_i evaluated with s_i = s_{i+1} = ... = 0
  * (exact when the tail decays fast, the M/M/1 ratio lambda for no sharing), kept in [1e-250, 0.999 s_{i-1}].
  */
-function pad(system: MeanFieldSystem, s: Float64Array, complement: Float64Array, keep: number, L: number): [Float64Array, Float64Array] {
+function pad(system: MeanFieldSystem, s: Float64Array, complement: Float64Array, keep: number, L: number, meter: WorkMeter): [Float64Array, Float64Array] {
   const out = new Float64Array(L + 1);
   const outComplement = new Float64Array(L + 1).fill(1);
   const have = Math.min(keep, L, s.length - 1);
@@ -335,6 +416,8 @@ function pad(system: MeanFieldSystem, s: Float64Array, complement: Float64Array,
   outComplement.set(complement.subarray(0, have + 1));
   const stayUp = new Float64Array(L + 1);
   const migrationUp = new Float64Array(L + 1);
+  // upward rates on i levels for each new i, and the rule tables of size i^2 they build
+  meter.add(DRIFT_LEVEL_COST * (L * L - have * have) / 2 + TABLE_ENTRY_COST * (L * L * L - have * have * have) / 3);
   for (let i = have + 1; i <= L; i++) {
     system.upwardRates(out.subarray(0, i + 1), stayUp, migrationUp, outComplement.subarray(0, i + 1));
     const predicted = (stayUp[i] as number) + (migrationUp[i] as number);
@@ -349,8 +432,8 @@ function pad(system: MeanFieldSystem, s: Float64Array, complement: Float64Array,
  * max |ds/dt| < 1e-7), doubling the truncation whenever s_L reaches tailTol; `escaped` when that would pass
  * maxLevels.
  */
-function steadyStateIntegrator(system: MeanFieldSystem, L0: number, maxLevels: number, tailTol: number):
-  (until: number) => { s: Float64Array; steady: boolean; escaped: boolean; time: number; meanRate: number } {
+function steadyStateIntegrator(system: MeanFieldSystem, L0: number, maxLevels: number, tailTol: number, meter: WorkMeter):
+  (until: number) => { s: Float64Array; steady: boolean; escaped: boolean; ascended: boolean; outOfWork: boolean; time: number; meanRate: number } {
   let L = L0;
   let s: Float64Array = new Float64Array(L + 1);
   s[0] = 1;
@@ -365,6 +448,8 @@ function steadyStateIntegrator(system: MeanFieldSystem, L0: number, maxLevels: n
       let grow = false;
       const r = integrateDormandPrince((y, o) => meanFieldDrift(system, y, o), s, time, Math.max(until, time), { initialStep: h },
         (_t, y, dy) => {
+          meter.add(6 * DRIFT_LEVEL_COST * (L + 1)); // six drift evaluations per Dormand-Prince step (the seventh is reused)
+          if (meter.exhausted) return true;
           if ((y[L] as number) >= tailTol && L < maxLevels) grow = true;
           if (system.translationInvariant && !infiniteD) {
             if ((y[1] as number) > 1 - 1e-9) {
@@ -380,6 +465,9 @@ function steadyStateIntegrator(system: MeanFieldSystem, L0: number, maxLevels: n
       s = r.y;
       time = r.t;
       h = r.nextStep;
+      if (meter.exhausted) {
+        return { s: Float64Array.from(s), steady: false, escaped: false, ascended: false, outOfWork: true, time, meanRate: NaN };
+      }
       if (grow) {
         const grown = new Float64Array(Math.min(maxLevels, 2 * L) + 1);
         grown.set(s);
@@ -391,7 +479,7 @@ function steadyStateIntegrator(system: MeanFieldSystem, L0: number, maxLevels: n
       const meanRate = drift.reduce((a, b) => a + b, 0);
       const escaped = ascended || (L >= maxLevels && (s[L] as number) >= tailTol);
       const steady = maxAbs(drift) < STEADY;
-      return { s: Float64Array.from(s), steady, escaped, time, meanRate };
+      return { s: Float64Array.from(s), steady, escaped, ascended, outOfWork: false, time, meanRate };
     }
   };
 }
@@ -439,6 +527,8 @@ function result(
     relativeResidual: x.relativeResidual ?? relativeResidual,
     steadyStateReachedFromEmpty: x.steady,
     integrationTime: x.time,
+    workLimitReached: !converged && x.meter.exhausted,
+    work: x.meter.used,
     metrics: meanFieldMetrics(system, s),
   };
   return failure === undefined ? base : { ...base, failure };

@@ -1,6 +1,13 @@
-import { requireInteger, requireNumber } from "../../model/parameterError";
+import { ParameterError, requireInteger, requireNumber } from "../../model/parameterError";
 import { requireIntegerThreshold } from "./theorem2LambdaStar";
-import { twoQueueDifferenceLaw } from "./twoQueueDifferenceLaw";
+import { requireTwoQueueThreshold, twoQueueDifferenceLaw } from "./twoQueueDifferenceLaw";
+
+/**
+ * Largest work of exactTwoQueueThreshold without `force`: 1e7 level-evaluations, (C + K + 3) levels times
+ * (gridPoints + bisection steps + 2) evaluations of the law. At the measured 0.55 microseconds per
+ * level-evaluation that is about 6 s (C ~ 4e4 with the default grid); theory --K 2 --C 1e7 would take some 20 min.
+ */
+export const EXACT_THRESHOLD_WORK_LIMIT = 1e7;
 
 /** The exact stability threshold of ABOUNCE(C, infinity) with n = 2, and how it was found. */
 export interface ExactTwoQueueThreshold {
@@ -51,26 +58,43 @@ export interface ExactTwoQueueThreshold {
  * bracketed and bisected until the bracket is narrower than 2 * tolerance. Uniqueness is not proved: it is
  * checked on a grid of `gridPoints` equally spaced rates in (0, 1] (f evaluated at each; the result reports the
  * number of sign changes and the smallest increment, which is positive when f is increasing on the grid).
- * Cost O((C + K) (gridPoints + log2(1 / tolerance))).
+ * Cost O((C + K) (gridPoints + log2(1 / tolerance))): about 0.55 microseconds per level and evaluation, so
+ * about 1.4 s at C = 10^4 with the defaults. Refused up front, with the estimate, when the work exceeds
+ * EXACT_THRESHOLD_WORK_LIMIT (1e7 level-evaluations, about 6 s) unless `force`; C <= 2^24 always (memory,
+ * see twoQueueDifferenceLaw).
  *
  * @param migrationPenalty K, an integer >= 1
- * @param threshold C, an integer >= K
+ * @param threshold C, an integer with K <= C <= 2^24
  * @param options tolerance: half-width of the final bracket, in (0, 1e-3] (default 1e-12);
- *   gridPoints: points of the single-crossing check, an integer >= 2 (default 200)
+ *   gridPoints: points of the single-crossing check, an integer >= 2 (default 200);
+ *   force: lift the work limit (default false)
  * @returns the threshold with its bracket and the monotonicity check
- * @throws ParameterError naming the parameter on bad input (C < K included)
+ * @throws ParameterError naming the parameter on bad input (C < K included), or naming "threshold (C)" with
+ *   the largest C within the work limit and the run's estimated duration
  * @example
  * exactTwoQueueThreshold(2, 2).criticalArrivalRate // => 0.8941043369681516 (Theorem 2's lambda* is 0.8866)
  */
 export function exactTwoQueueThreshold(
   migrationPenalty: number,
   threshold: number,
-  options: { readonly tolerance?: number; readonly gridPoints?: number } = {},
+  options: { readonly tolerance?: number; readonly gridPoints?: number; readonly force?: boolean } = {},
 ): ExactTwoQueueThreshold {
   const K = requireInteger("migrationPenalty (K)", migrationPenalty, 1);
   const C = requireIntegerThreshold(threshold, K);
+  requireTwoQueueThreshold(C, K);
   const tolerance = requireNumber("tolerance", options.tolerance ?? 1e-12, 0, 1e-3, { hiInclusive: true });
   const gridPoints = requireInteger("gridPoints", options.gridPoints ?? 200, 2, 1_000_000);
+  const force = options.force ?? false;
+  if (typeof force !== "boolean") throw new ParameterError("force", force, "true or false");
+  // Work: the law costs O(C + K) per evaluation (levels 0..C + K + 2 in its residual check); the grid, the
+  // bisection (from [1e-9, 1] down to 2 tolerance) and the final law.
+  const evaluations = gridPoints + Math.ceil(Math.log2(1 / (2 * tolerance))) + 2;
+  const work = (C + K + 3) * evaluations;
+  if (work > EXACT_THRESHOLD_WORK_LIMIT && !force) {
+    const largest = Math.max(K, Math.floor(EXACT_THRESHOLD_WORK_LIMIT / evaluations) - K - 3);
+    throw new ParameterError("threshold (C)", C, `an integer in [K, ${largest}] = [${K}, ${largest}] within the work limit of ${EXACT_THRESHOLD_WORK_LIMIT} level-evaluations`,
+      `C = ${C} needs ${work.toPrecision(3)}, about ${Math.round(work * 0.55e-6)} s; pass force: true (CLI --force) to run it`);
+  }
 
   const f = (lambda: number): number =>
     lambda * (2 + (K - 1) * twoQueueDifferenceLaw(lambda, K, C).probabilityDifferenceExceedsThreshold) - 2;

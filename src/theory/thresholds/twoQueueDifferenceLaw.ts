@@ -1,4 +1,4 @@
-import { requireInteger, requireNumber } from "../../model/parameterError";
+import { ParameterError, requireInteger, requireNumber } from "../../model/parameterError";
 import { requireIntegerThreshold } from "./theorem2LambdaStar";
 
 /**
@@ -72,9 +72,14 @@ export interface TwoQueueDifferenceLaw {
  * (one balance equation is always redundant); `balanceResidual` reports it and the others as a check.
  * Cost O(C + K + Newton iterations); allocates the centre array.
  *
+ * Range: C <= TWO_QUEUE_MAX_THRESHOLD = 2^24 (16.8 million). The law holds two arrays of C + 1 doubles
+ * (256 MB at the bound, and about 6 s of work); the recurrence itself stays accurate (B_j changes only in
+ * its last K steps), so the bound is one of memory: a C near 1e308 would otherwise fail with "Invalid typed
+ * array length".
+ *
  * @param arrivalRate lambda > 0 (finite), jobs per unit time per queue
  * @param migrationPenalty K, an integer >= 1
- * @param threshold C, an integer >= K
+ * @param threshold C, an integer with K <= C <= 2^24
  * @returns the law, with P(|D| > C) and the work inflow rate
  * @throws ParameterError naming "arrivalRate (lambda)", "migrationPenalty (K)" or "threshold (C)"
  * @example
@@ -86,6 +91,7 @@ export function twoQueueDifferenceLaw(arrivalRate: number, migrationPenalty: num
   const lambda = requireNumber("arrivalRate (lambda)", arrivalRate, 0, Infinity);
   const K = requireInteger("migrationPenalty (K)", migrationPenalty, 1);
   const C = requireIntegerThreshold(threshold, K);
+  requireTwoQueueThreshold(C, K);
   const a = lambda / (2 * (lambda + 1));
   const s = 1 / (2 * (lambda + 1));
   const sigma = tailRoot(a, s, K);
@@ -135,6 +141,18 @@ export function twoQueueDifferenceLaw(arrivalRate: number, migrationPenalty: num
     workInflowRate: lambda * (2 + (K - 1) * pTail),
     balanceResidual: residual,
   };
+}
+
+/** Largest C of the two-queue law (memory: two arrays of C + 1 doubles, 256 MB at 2^24). */
+export const TWO_QUEUE_MAX_THRESHOLD = 2 ** 24;
+
+/** Throws unless K <= C <= TWO_QUEUE_MAX_THRESHOLD (C already checked to be an integer >= K). */
+export function requireTwoQueueThreshold(threshold: number, migrationPenalty: number): number {
+  if (threshold > TWO_QUEUE_MAX_THRESHOLD) {
+    throw new ParameterError("threshold (C)", threshold, `an integer in [K, 2^24] = [${migrationPenalty}, ${TWO_QUEUE_MAX_THRESHOLD}]`,
+      "the exact two-queue law holds two arrays of C + 1 doubles (256 MB at 2^24)");
+  }
+  return threshold;
 }
 
 /**
