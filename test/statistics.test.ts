@@ -140,9 +140,24 @@ test("the stability verdict pools replications with a separate level per replica
   assert.equal(v.replications, 2);
   assert.equal(v.verdict, "stable", v.reason);
   assert.ok(Math.abs(v.levelTrendPerQueue) < 1e-3);
-  // The pooled growth interval is the t interval of all batch rates.
+  // The growth interval is the wider of the t interval of all batch rates (pooled) and the t interval of the
+  // two replications' own growth rates.
   const rates = [...a, ...b].map((x) => (x.endLevel - x.startLevel) / x.duration / 5);
-  assert.deepEqual(v.growthRatePerQueueCi95, meanConfidenceInterval(rates).ci95);
+  const perReplication = [a, b].map((r) => r.reduce((sum, x) => sum + (x.endLevel - x.startLevel) / x.duration / 5, 0) / r.length);
+  const pooled = meanConfidenceInterval(rates);
+  const across = meanConfidenceInterval(perReplication);
+  assert.deepEqual(v.growthRatePerQueueCi95, (across.halfWidth > pooled.halfWidth ? across : pooled).ci95);
+});
+
+test("replications that disagree widen the intervals: two opposite slow drifts are not called stable", () => {
+  // Near a stability boundary the level wanders on time scales longer than a batch. Here one replication drifts
+  // up and the other down, each smoothly: every batch agrees with its own replication, so intervals that treat
+  // batches as independent are narrow around a mean of 0 and would say "stable"; the replications disagree.
+  const up = batchesFrom(Array.from({ length: 21 }, (_, k) => 100 + 5 * 0.002 * 500 * k), 500, 0);
+  const down = batchesFrom(Array.from({ length: 21 }, (_, k) => 100 - 5 * 0.002 * 500 * k + 5000), 500, 1);
+  const v = stabilityVerdict([...up, ...down], 5);
+  assert.notEqual(v.verdict, "stable", v.reason);
+  assert.ok(v.growthRatePerQueueCi95[1] - v.growthRatePerQueueCi95[0] > 0.004, `growth interval [${v.growthRatePerQueueCi95}]`);
 });
 
 test("the run-length floor: fewer than 100 post-warm-up events per queue in some replication is inconclusive, whatever the data", () => {

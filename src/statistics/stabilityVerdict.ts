@@ -1,6 +1,6 @@
 import tQuantile = require("@stdlib/stats-base-dists-t-quantile");
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
-import { meanConfidenceInterval } from "./confidenceInterval";
+import { type MeanEstimate, meanConfidenceInterval } from "./confidenceInterval";
 
 /** One batch of a run's post-warm-up output, as the stability test reads it. */
 export interface GrowthBatch {
@@ -75,15 +75,18 @@ export const GROWTH_PERSISTENCE_RATIO = 0.8;
  * Stable / unstable / inconclusive from a statistical test of the growth of the total queue length. Cost O(B).
  *
  * Estimates, all per queue per unit time, each with a Student-t interval at `level` (default 95%):
- * 1. Growth rate: each batch b gives r_b = (endLevel_b - startLevel_b) / duration_b; the interval is
+ * 1. Growth rate: each batch b gives r_b = (endLevel_b - startLevel_b) / duration_b; the pooled interval is
  *    meanConfidenceInterval over all r_b (batches of all replications pooled). Under instability the total
  *    length is close to a random walk with drift, its increments over long batches are nearly independent,
- *    and the interval is valid. Under stability the increments of consecutive batches are negatively
- *    correlated (they telescope), so the interval is conservative (too wide), never too narrow.
+ *    and the interval is valid. Far from a boundary, under stability, the increments of consecutive batches
+ *    are negatively correlated (they telescope), so the interval is conservative. Near a boundary the level
+ *    wanders on a time scale longer than a batch, consecutive increments are positively correlated and the
+ *    pooled interval is too narrow; so with R >= 2 replications the interval is the wider of the pooled one
+ *    and the Student-t interval of the R per-replication growth rates (independent by construction).
  * 2. Level trend: the least-squares slope of the batch mean levels against batch mid-times, each replication
  *    centred on its own means (a fixed effect per replication), with the usual OLS standard error on
- *    B - R - 1 degrees of freedom. Under stability the batch means are nearly independent and the interval is
- *    valid; it detects a level still drifting (for example a warm-up that was too short).
+ *    B - R - 1 degrees of freedom; with R >= 2, the wider of that and the t interval of the R per-replication
+ *    slopes. It detects a level still drifting (for example a warm-up that was too short).
  * 3. Halves: each replication's B_r batches, in time order, are split into a first and a second half of
  *    h = floor(B_r / 2) batches (the middle one is left out when B_r is odd), and batch j of the first half is
  *    paired with batch j of the second. The persistence statistic is the t interval of the paired
@@ -155,7 +158,7 @@ export function stabilityVerdict(
     if (list) list.push(b);
     else byReplication.set(b.replication, [b]);
   }
-  const growth = meanConfidenceInterval(rates, level);
+  const pooledGrowth = meanConfidenceInterval(rates, level);
 
   // Fixed-effects least squares: slope of (meanLevel - replication mean) on (midTime - replication mean).
   let sxx = 0;
@@ -209,7 +212,28 @@ export function stabilityVerdict(
     for (const [x, y] of centred) rss += (y - slope * x) ** 2;
     slopeHalf = tQuantile((1 + level) / 2, dof) * Math.sqrt(rss / dof / sxx);
   }
-  const trendCi: [number, number] = [slope - slopeHalf, slope + slopeHalf];
+  // Across replications: one growth rate and one level slope per replication, each replication independent of
+  // the others. Near a stability boundary the level wanders on a time scale longer than a batch, consecutive
+  // batches are positively correlated, and the pooled intervals above (which treat batches as independent)
+  // come out too narrow: two runs of ABOUNCE(2,10), K = 2, lambda = 0.785, n = 100 with different seeds gave
+  // growth intervals [-0.00027, 0.00071] and [0.00062, 0.00163]. With two or more replications, each
+  // interval is therefore the wider of the pooled one and the one across replications (Student-t on R - 1
+  // degrees of freedom), so that replications that disagree widen it. With one replication only the pooled
+  // intervals exist: near a boundary run several replications.
+  const perReplicationGrowth: number[] = [];
+  const perReplicationSlope: number[] = [];
+  for (const list of byReplication.values()) {
+    let g = 0;
+    for (const b of list) g += rateOf(b, queues);
+    perReplicationGrowth.push(g / list.length);
+    perReplicationSlope.push(olsSlope(list, queues));
+  }
+  const growth = wider(pooledGrowth, replications >= 2 ? meanConfidenceInterval(perReplicationGrowth, level) : null);
+  let trendCi: readonly [number, number] = [slope - slopeHalf, slope + slopeHalf];
+  if (replications >= 2 && perReplicationSlope.every(Number.isFinite)) {
+    const across = meanConfidenceInterval(perReplicationSlope, level);
+    if (across.ci95[1] - across.ci95[0] > trendCi[1] - trendCi[0]) trendCi = across.ci95;
+  }
   const growthCi = growth.ci95;
   const firstHalf = meanConfidenceInterval(first, level);
   const secondHalf = meanConfidenceInterval(second, level);
@@ -274,4 +298,30 @@ function rateOf(b: GrowthBatch, queues: number): number {
 
 function fmt(x: number): string {
   return Number.isFinite(x) ? x.toPrecision(3) : String(x);
+}
+
+/** The wider of two intervals (the first when the second is absent or not finite). */
+function wider(a: MeanEstimate, b: MeanEstimate | null): MeanEstimate {
+  if (!b || !Number.isFinite(b.halfWidth)) return a;
+  return b.halfWidth > a.halfWidth ? b : a;
+}
+
+/** The least-squares slope of one replication's batch mean levels per queue against time (NaN below 2 batches). */
+function olsSlope(list: readonly GrowthBatch[], queues: number): number {
+  if (list.length < 2) return NaN;
+  let mt = 0;
+  let my = 0;
+  for (const b of list) {
+    mt += b.midTime;
+    my += b.meanLevel / queues;
+  }
+  mt /= list.length;
+  my /= list.length;
+  let sxx = 0;
+  let sxy = 0;
+  for (const b of list) {
+    sxx += (b.midTime - mt) ** 2;
+    sxy += (b.midTime - mt) * (b.meanLevel / queues - my);
+  }
+  return sxx > 0 ? sxy / sxx : NaN;
 }
