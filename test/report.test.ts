@@ -1,12 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { notebookFailure, reportIndexHtml, runMode, type ReportSummary } from "../src/report/index";
 import { jupyterEnvironment } from "../src/report/jupyterEnvironment";
 import { tslabKernelspecPath, tslabKernelspecProblem } from "../src/report/tslabKernelspecProblem";
 import { checkablePage, errorCollectorScript, renderedPageCheck } from "../src/report/renderedPageCheck";
+import { runCommand } from "../src/report/runCommand";
+import { stagingFolderFor, swapInFolder } from "../src/report/stagedFolder";
+import { processesOf } from "./support/processScan";
 
 // Both fixtures are real outputs of the runner: notebooks executed with the tslab kernel by
 // `npm run report -- <notebook>`, saved by the runner's on_cell_error hook when a cell failed.
@@ -166,4 +169,85 @@ test("checkablePage and renderedPageCheck: drawn charts pass, missing charts and
   const stderr = renderedPageCheck(`<body><div class="jp-OutputArea-output" data-mime-type="application/vnd.jupyter.stderr"><pre>careful &amp; slow</pre></div>${collector([])}</body>`);
   assert.deepEqual(stderr.stderrOutputs, ["careful & slow"]);
   assert.deepEqual(stderr.problems, []);
+});
+
+test("notebookFailure names a stop that is not the cell's own error: kernel death, timeout, interrupt", () => {
+  const saved = (mark: Record<string, unknown>, note: string): unknown => ({
+    cells: [
+      { cell_type: "code", source: "console.log(1);", outputs: [{ output_type: "stream", name: "stdout", text: "1\n" }] },
+      { cell_type: "code", source: ["// a long cell\n", "work();"], outputs: [{ output_type: "stream", name: "stderr", text: `${note}\n` }] },
+    ],
+    metadata: { mp_report: { failed_cell: 1, ...mark } },
+  });
+  const died = (kernel: Record<string, unknown> | undefined): unknown =>
+    notebookFailure(saved({ reason: "kernel died", error: "DeadKernelError: Kernel died", ...(kernel ? { kernel } : {}) }, "The kernel died while this cell was running."));
+  assert.deepEqual(died({ signal: "SIGKILL", signal_number: 9 }), {
+    cellIndex: 1, firstLine: "// a long cell", errorText: "kernel died (signal SIGKILL: likely out of memory)", stop: "kernel died",
+  });
+  assert.equal((died({ exit_code: 3 }) as { errorText: string }).errorText, "kernel died (exit code 3)");
+  assert.equal((died({ signal: "SIGABRT", signal_number: 6 }) as { errorText: string }).errorText, "kernel died (signal SIGABRT)");
+  assert.equal((died(undefined) as { errorText: string }).errorText, "kernel died (its exit status is unknown)");
+  const interrupted = notebookFailure(saved({ reason: "interrupted", signal: "SIGINT" }, "Interrupted (SIGINT) while this cell was running; the cells after it did not run."));
+  assert.deepEqual(interrupted, { cellIndex: 1, firstLine: "// a long cell", errorText: "interrupted (SIGINT)", stop: "interrupted" });
+  const timeout = notebookFailure(saved({ reason: "timeout", error: "CellTimeoutError: A cell timed out" }, "This cell did not finish within the time limit."));
+  assert.equal(timeout?.errorText, "timed out: the cell did not finish within the time limit (CellTimeoutError: A cell timed out)");
+  // The cell's own stderr (here a warning before the kernel died) follows the headline; the note does not.
+  const withWarning = notebookFailure({
+    cells: [{ cell_type: "code", source: "x", outputs: [
+      { output_type: "stream", name: "stderr", text: "allocating 40 GB\n" },
+      { output_type: "stream", name: "stderr", text: "The kernel died while this cell was running.\n" },
+    ] }],
+    metadata: { mp_report: { failed_cell: 0, reason: "kernel died", kernel: { exit_code: 134 } } },
+  });
+  assert.equal(withWarning?.errorText, "kernel died (exit code 134)\nallocating 40 GB");
+});
+
+test("stagingFolderFor and swapInFolder: the new version replaces the old whole, user files stay, leftovers are tidied", () => {
+  const parent = mkdtempSync(join(tmpdir(), "mp-staged-"));
+  try {
+    const folder = join(parent, "reports");
+    const keep = (name: string): boolean => !name.endsWith(".html");
+    // First run: no folder yet.
+    const first = stagingFolderFor(folder, keep);
+    assert.match(first, /\/\.reports\.staging-\d+-[0-9a-f]{8}$/);
+    writeFileSync(join(first, "index.html"), "one");
+    swapInFolder(first, folder, keep);
+    assert.deepEqual(readdirSync(parent), ["reports"]);
+    writeFileSync(join(folder, "notes.txt"), "mine");
+    // Second run: the old report is replaced, notes.txt is carried over.
+    const second = stagingFolderFor(folder, keep);
+    writeFileSync(join(second, "index.html"), "two");
+    swapInFolder(second, folder, keep);
+    assert.deepEqual(readdirSync(parent), ["reports"]);
+    assert.deepEqual(readdirSync(folder).sort(), ["index.html", "notes.txt"]);
+    assert.equal(readFileSync(join(folder, "index.html"), "utf8"), "two");
+    // A run killed between the two renames (pid 2^22 + 1 is above Linux's pid_max default, so it is not running):
+    // the old version is put back and the dead run's staging folder removed.
+    const deadPid = 4194305;
+    renameSync(folder, join(parent, `.reports.previous-${deadPid}-00000000`));
+    mkdirSync(join(parent, `.reports.staging-${deadPid}-11111111`));
+    const third = stagingFolderFor(folder, keep);
+    assert.deepEqual(readdirSync(parent).sort(), [".reports" + third.slice(third.lastIndexOf(".staging")), "reports"].sort());
+    assert.equal(readFileSync(join(folder, "index.html"), "utf8"), "two");
+    rmSync(third, { recursive: true });
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test("runCommand: an abort signal ends the command's process tree and says so", async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort("SIGINT"), 300);
+  // A non-interactive shell starts background jobs with SIGINT ignored: the sleep outlives the SIGINT
+  // and is ended by SIGKILL after the grace time (and by the token sweep).
+  const started = Date.now();
+  const marker = `MP_TEST_RUN=${process.pid}-${Date.now()}`;
+  const env = { PATH: process.env["PATH"] ?? "", MP_TEST_RUN: marker.slice("MP_TEST_RUN=".length) };
+  const result = await runCommand("sh", ["-c", "sleep 30 & wait"], { env, timeoutMs: 60000, signal: controller.signal, graceMs: 2000 });
+  assert.deepEqual(processesOf({ folder: "/nonexistent/mp-test", marker }), [], "the sleep is gone too");
+  assert.equal(result.interrupted, true);
+  assert.equal(result.timedOut, false);
+  assert.ok(Date.now() - started < 10000, "the command ended soon after the abort");
+  const again = await runCommand("sh", ["-c", "echo never"], { env: {}, timeoutMs: 1000, signal: controller.signal });
+  assert.deepEqual([again.interrupted, again.stdout], [true, ""], "an aborted signal starts nothing");
 });
