@@ -138,7 +138,8 @@ def _mp_excepthook(kind, value, traceback):
                 reason, note = "timeout", ${JSON.stringify(stopNotes.timeout)}
             else:
                 reason, note = "stopped", None
-            mark = {"failed_cell": _mp_state["cell"], "reason": reason, "error": ("%s: %s" % (name, value)).strip()}
+            first_line = (str(value).strip().splitlines() or [""])[0]
+            mark = {"failed_cell": _mp_state["cell"], "reason": reason, "error": ("%s: %s" % (name, first_line)).strip()}
             if kernel:
                 mark["kernel"] = kernel
                 sys.stderr.write("[mp-report] kernel ended: %s\\n" % kernel)

@@ -50,8 +50,9 @@ interface RunnerMark {
 }
 
 const ansi = /\u001b\[[0-9;]*[A-Za-z]/g;
-// Stack frames inside the kernel and Node's vm say nothing about the notebook's code.
-const internalFrame = /^\s*at .*(node_modules[\\/]tslab[\\/]|@tslab[\\/]|\(node:vm:|\(node:internal[\\/]|node:vm:\d)/;
+// Stack frames inside the kernel (tslab and the commander package its command line runs on) and Node's vm
+// say nothing about the notebook's code.
+const internalFrame = /^\s*at .*(node_modules[\\/](tslab|commander)[\\/]|@tslab[\\/]|\(node:vm:|\(node:internal[\\/]|node:vm:\d)/;
 
 function text(value: unknown): string {
   if (typeof value === "string") return value;
