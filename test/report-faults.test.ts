@@ -42,8 +42,12 @@ function makeWork(): Work {
   return { dir, marker, env: { [name]: value, TMPDIR: join(dir, "tmp"), MP_TEST_STARTED: join(dir, "started") } };
 }
 
-/** Runs the report on `notebook` (in work.dir); `whileRunning` may act on the runner's process group. */
-function runReport(work: Work, notebook: string, whileRunning?: (pgid: number) => Promise<void>): Promise<Run> {
+/**
+ * Runs the report on `notebook` (in work.dir); `whileRunning` may act on the runner's process group.
+ * Survivors are the processes of the work folder and of the run's environment marker, and, with
+ * `anyNewKernel`, every kernel of this checkout started meanwhile (only for a report that runs alone).
+ */
+function runReport(work: Work, notebook: string, anyNewKernel: boolean, whileRunning?: (pgid: number) => Promise<void>): Promise<Run> {
   const since = clockTicks();
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "report", "main.ts"), notebook, "--out", join(work.dir, "reports")], {
     cwd: root,
@@ -58,7 +62,8 @@ function runReport(work: Work, notebook: string, whileRunning?: (pgid: number) =
   const exited = new Promise<Run>((resolvePromise) => {
     child.on("close", (code, signal) => {
       clearTimeout(limit);
-      resolvePromise({ code, signal, stderr, survivors: processesOf({ folder: work.dir, marker: work.marker, command: `${kernelBinary} kernel`, since }) });
+      const query = { folder: work.dir, marker: work.marker, ...(anyNewKernel ? { command: `${kernelBinary} kernel`, since } : {}) };
+      resolvePromise({ code, signal, stderr, survivors: processesOf(query) });
     });
   });
   if (whileRunning) void whileRunning(child.pid!).catch((error: unknown) => {
@@ -119,7 +124,7 @@ test("Ctrl-C during a report ends every process, keeps the previous report, save
     writeFileSync(join(reports, "notes.txt"), "a file of the user's\n");
     const before = filesUnder(reports);
 
-    const run = await runReport(work, notebook, async (pgid) => {
+    const run = await runReport(work, notebook, true, async (pgid) => {
       // The sleeping cell writes MP_TEST_STARTED once it runs.
       await waitFor(() => existsSync(work.env["MP_TEST_STARTED"]!), 90000, "the sleeping cell to start");
       process.kill(-pgid, "SIGINT");
@@ -173,7 +178,8 @@ test("a kernel killed by SIGKILL or exiting with a status is named, with the cel
       try {
         const notebook = join(work.dir, c.fixture);
         copyFileSync(join(__dirname, c.fixture), notebook);
-        const run = await runReport(work, notebook);
+        // Two reports run at once here, so each looks only for its own processes.
+        const run = await runReport(work, notebook, false);
         killSurvivors(run.survivors);
         assert.deepEqual(run.survivors, [], "no process of the run outlives it");
         assert.equal(run.code, 1, run.stderr);
