@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The Chromium check of the notebook report: node scripts/check-report.js [reportDir]
 // Loads every notebook page of reports/ in Debian's headless Chromium, checks that each plotly chart was
-// drawn (svg.main-svg present) with no script error, that tables exist and index.html links every page,
-// and writes reports/screenshots/*.png. The logic is src/report/checkReport.ts (compiled by npm run build).
+// drawn (svg.main-svg present) with no script error, that no output area is wider than the page (wide
+// tables scroll in their own box) and no chart title is cut off, that tables exist and index.html links
+// every page, and writes reports/screenshots/*.png. The logic is src/report/checkReport.ts (compiled by
+// npm run build).
 "use strict";
 const path = require("node:path");
 const root = path.resolve(__dirname, "..");

@@ -3,6 +3,7 @@
  * (Farias, Moallemi, Prabhakar). Notebooks import this barrel: `import * as mp from "migration-penalties"`.
  */
 export * from "./model/parameterError";
+export * from "./model/progress";
 export * from "./model/policy";
 export * from "./model/system";
 export * from "./model/shortestSample";

@@ -55,7 +55,7 @@ test("formatNumber: separators, significant digits, exponents", () => {
 
 test("tableHtml: formatted, right-aligned numbers, escaped text, horizontal scrolling", () => {
   const html = tableHtml([{ n: 1234567, tail: 0.0000123456, policy: "<MBOUNCE>" }], { caption: "a & b" });
-  assert.match(html, /^<div class="mp-table" style="overflow-x:auto;max-width:100%">/);
+  assert.match(html, /^<div class="mp-table" style="display:block;overflow-x:auto;width:0;min-width:100%">/);
   assert.match(html, /<caption[^>]*>a &amp; b<\/caption>/);
   assert.match(html, /<td style="text-align:right;[^"]*">1,234,567<\/td>/);
   assert.match(html, /<td style="text-align:right;[^"]*">1.235e-5<\/td>/);
@@ -106,6 +106,7 @@ test("lineFigure: plain arrays, error bars, log axis, gaps for undrawable points
   assert.deepEqual(theory!.line, { dash: "dash" });
   assert.equal(fig.layout.yaxis?.type, "log");
   assert.equal(fig.layout.xaxis?.type, "linear");
+  assert.equal(fig.layout.xaxis?.automargin, true, "margins grow to fit the axis titles");
   assert.deepEqual(fig.layout.title, { text: "t" });
   assert.deepEqual(fig.layout.yaxis?.title, { text: "P" });
   assert.deepEqual(JSON.parse(JSON.stringify(fig)), fig, "the figure survives JSON unchanged");
@@ -131,6 +132,7 @@ test("figureHtml: script-safe JSON, waits for its div and for Plotly", () => {
   assert.equal((html.match(/<\/script>/g) ?? []).length, 1, "the figure's text cannot close the script early");
   assert.ok(html.includes("\\u003c/script\\u003e\\u003cb\\u003e"));
   assert.ok(html.includes("window.Plotly.newPlot(el, figure.data, figure.layout, figure.config)"));
+  assert.ok(html.includes("window.Plotly.Plots.resize(el)"), "the chart follows its div's width");
   assert.ok(html.includes("setTimeout(attempt, 50)"));
   // The embedded JSON evaluates back to the figure.
   const json = /figure = (\{.*\}), waited/.exec(html)![1]!;

@@ -1,12 +1,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { notebookFailure, reportIndexHtml, runMode, type ReportSummary } from "../src/report/index";
 import { jupyterEnvironment } from "../src/report/jupyterEnvironment";
 import { tslabKernelspecPath, tslabKernelspecProblem } from "../src/report/tslabKernelspecProblem";
-import { checkablePage, errorCollectorScript, renderedPageCheck } from "../src/report/renderedPageCheck";
+import { checkablePage, errorCollectorScript, layoutProbeScript, renderedPageCheck } from "../src/report/renderedPageCheck";
+import { tableHtml } from "../src/display/tableHtml";
+import { figureHtml } from "../src/display/figureHtml";
+import { lineFigure } from "../src/display/lineFigure";
+import { plotlyBundleHtml } from "../src/display/plotlyBundleHtml";
+import { runCommand } from "../src/report/runCommand";
+import { stagingFolderFor, swapInFolder } from "../src/report/stagedFolder";
+import { processesOf } from "./support/processScan";
 
 // Both fixtures are real outputs of the runner: notebooks executed with the tslab kernel by
 // `npm run report -- <notebook>`, saved by the runner's on_cell_error hook when a cell failed.
@@ -137,10 +145,13 @@ test("tslabKernelspecProblem: missing, broken, foreign and working kernelspecs",
 test("checkablePage and renderedPageCheck: drawn charts pass, missing charts and script errors fail", () => {
   const page = '<html><head><script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script></head><body></body></html>';
   const prepared = checkablePage(page, "file:///usr/share/javascript/requirejs/require.min.js");
-  assert.ok(prepared.startsWith(`<html><head>${errorCollectorScript}<script src="file:///usr/share/javascript/requirejs/require.min.js"></script>`));
+  assert.ok(prepared.startsWith(`<html><head>${errorCollectorScript}${layoutProbeScript}<script src="file:///usr/share/javascript/requirejs/require.min.js"></script>`));
   assert.ok(!prepared.includes("cdnjs"));
 
-  const collector = (errors: string[]): string => `<pre id="mp-check-errors" style="display: none;">${JSON.stringify(errors).replace(/&/g, "&amp;")}</pre>`;
+  // What the injected scripts leave in the DOM: the error list and the layout measurements.
+  const collector = (errors: string[], wide: unknown[] = [], clipped: unknown[] = []): string =>
+    `<pre id="mp-check-errors" style="display: none;">${JSON.stringify(errors).replace(/&/g, "&amp;")}</pre>` +
+    `<pre id="mp-check-layout" style="display: none;">${JSON.stringify({ wide, clipped }).replace(/&/g, "&amp;").replace(/"/g, "&quot;")}</pre>`;
   const drawn = '<div id="f1" class="mp-figure js-plotly-plot"><svg class="main-svg"></svg><svg class="main-svg"></svg></div>';
   const table = '<div class="mp-table" style="overflow-x:auto"><table></table></div>';
   const ok = renderedPageCheck(`<body>${drawn}${table}${collector([])}</body>`);
@@ -166,4 +177,170 @@ test("checkablePage and renderedPageCheck: drawn charts pass, missing charts and
   const stderr = renderedPageCheck(`<body><div class="jp-OutputArea-output" data-mime-type="application/vnd.jupyter.stderr"><pre>careful &amp; slow</pre></div>${collector([])}</body>`);
   assert.deepEqual(stderr.stderrOutputs, ["careful & slow"]);
   assert.deepEqual(stderr.problems, []);
+  // An output area that a wide table made scroll sideways (what the probe measured on Figure 3's page
+  // before tables scrolled in their own box), and a page without the probe.
+  const wide = renderedPageCheck(
+    `<body>${drawn}${collector([], [{ where: "cell index 7 output area", contentWidth: 1568, boxWidth: 1219, right: 1242, pageWidth: 1265 }])}</body>`,
+  );
+  assert.deepEqual(wide.problems, [
+    "cell index 7 output area is wider than the page: 1568 px of content in a 1219 px box reaching 1242 px, on a page 1265 px wide (it scrolls sideways)",
+  ]);
+  assert.equal(wide.wideOutputs.length, 1);
+  const clipped = renderedPageCheck(
+    `<body>${drawn}${collector([], [], [{ where: "cell index 4 chart 1", title: "x-axis title \u201ctime\u201d", outsideBy: 9 }])}</body>`,
+  );
+  assert.deepEqual(clipped.problems, ["cell index 4 chart 1: the x-axis title \u201ctime\u201d is cut off (9 px outside the chart)"]);
+  assert.deepEqual(
+    renderedPageCheck(`<body>${drawn}<pre id="mp-check-errors">[]</pre></body>`).problems,
+    ["the layout probe did not run"],
+  );
+});
+
+test("the layout probe in headless Chromium: a wide table scrolls in its own box and leaves the output area alone", { skip: existsSync("/usr/bin/chromium") ? false : "Chromium is not installed" }, () => {
+  // The structure of nbconvert's HTML export (lab template): the output is a table cell, which grows to
+  // the width of what it holds.
+  const wideRows = [Object.fromEntries(Array.from({ length: 40 }, (_, j) => [`a rather long column title ${j}`, 1234.5678 * j]))];
+  const page = (table: string): string => `<!DOCTYPE html><html><head><style>
+    body { margin: 0; width: 800px; }
+    .jp-OutputArea { overflow-x: auto; }
+    .jp-OutputArea-child { display: table; width: 100%; }
+    .jp-OutputArea-prompt, .jp-OutputArea-output { display: table-cell; }
+    .jp-OutputArea-output { overflow: auto; }
+  </style></head><body><div class="jp-Cell"><div class="jp-OutputArea"><div class="jp-OutputArea-child">
+    <div class="jp-OutputArea-prompt">Out[1]:</div><div class="jp-OutputArea-output">${table}</div>
+  </div></div></div></body></html>`;
+  const dir = mkdtempSync(join(tmpdir(), "mp-layout-"));
+  try {
+    const run = (html: string): ReturnType<typeof renderedPageCheck> => {
+      const file = join(dir, "page.html");
+      writeFileSync(file, checkablePage(html, undefined));
+      const dump = spawnSync("/usr/bin/chromium", [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        `--user-data-dir=${join(dir, "profile")}`, "--virtual-time-budget=2000", "--window-size=800,600", "--dump-dom", `file://${file}`,
+      ], { encoding: "utf8", timeout: 120000 });
+      return renderedPageCheck(dump.stdout);
+    };
+    const fixed = run(page(tableHtml(wideRows)));
+    assert.equal(fixed.layoutMeasured, true);
+    assert.deepEqual(fixed.problems, []);
+    // The wrapper tables used to have: the output area grows to the table's width and scrolls sideways.
+    const before = run(page(tableHtml(wideRows).replace(/style="display:block;overflow-x:auto;width:0;min-width:100%"/, 'style="overflow-x:auto;max-width:100%"')));
+    assert.ok(before.wideOutputs.some((w) => w.where === "cell index 0 output area" && w.contentWidth > w.boxWidth), JSON.stringify(before.wideOutputs));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the layout probe in headless Chromium: a chart whose div narrows after drawing is redrawn, so its x-axis title is not cut off", { skip: existsSync("/usr/bin/chromium") ? false : "Chromium is not installed" }, () => {
+  // JupyterLab's CSS (in nbconvert's export) scales a drawn svg down to its box, height included, which
+  // cuts off the bottom of the chart, where the x-axis title is. Here the output narrows after the chart
+  // is drawn the way it does in a report: the page grows while it loads and its vertical scrollbar appears.
+  const figure = lineFigure([{ name: "a", x: [0, 1, 2], y: [3, 1, 2] }], { title: "t", xTitle: "time (mean service times)", yTitle: "y" });
+  const page = (chart: string): string => `<!DOCTYPE html><html><head><style>
+    body { margin: 0; } .jp-RenderedHTMLCommon svg { max-width: 100%; height: auto; }
+  </style></head><body><div class="jp-Cell"><div class="jp-RenderedHTMLCommon">${plotlyBundleHtml()}${chart}</div></div>
+  <div style="height: 3000px"></div></body></html>`;
+  const dir = mkdtempSync(join(tmpdir(), "mp-layout-"));
+  try {
+    const run = (html: string): ReturnType<typeof renderedPageCheck> => {
+      const file = join(dir, "page.html");
+      writeFileSync(file, checkablePage(html, undefined));
+      const dump = spawnSync("/usr/bin/chromium", [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        `--user-data-dir=${join(dir, "profile")}`, "--virtual-time-budget=5000", "--window-size=1000,800", "--dump-dom", `file://${file}`,
+      ], { encoding: "utf8", timeout: 120000, maxBuffer: 64 * 1024 * 1024 });
+      return renderedPageCheck(dump.stdout);
+    };
+    const chart = figureHtml(figure, { id: "f1" });
+    const followed = run(page(chart));
+    assert.equal(followed.figuresDrawn, 1);
+    assert.deepEqual(followed.problems, []);
+    // Without the redraw (figureHtml before it followed its div), the probe sees the title cut off.
+    const fixedSize = run(page(chart.replace("follow(el); return;", "return;")));
+    assert.equal(fixedSize.figuresDrawn, 1);
+    assert.deepEqual(fixedSize.clippedTitles.map((c) => [c.where, c.title]), [["cell index 0 chart 1", "x-axis title \u201ctime (mean service times)\u201d"]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("notebookFailure names a stop that is not the cell's own error: kernel death, timeout, interrupt", () => {
+  const saved = (mark: Record<string, unknown>, note: string): unknown => ({
+    cells: [
+      { cell_type: "code", source: "console.log(1);", outputs: [{ output_type: "stream", name: "stdout", text: "1\n" }] },
+      { cell_type: "code", source: ["// a long cell\n", "work();"], outputs: [{ output_type: "stream", name: "stderr", text: `${note}\n` }] },
+    ],
+    metadata: { mp_report: { failed_cell: 1, ...mark } },
+  });
+  const died = (kernel: Record<string, unknown> | undefined): unknown =>
+    notebookFailure(saved({ reason: "kernel died", error: "DeadKernelError: Kernel died", ...(kernel ? { kernel } : {}) }, "The kernel died while this cell was running."));
+  assert.deepEqual(died({ signal: "SIGKILL", signal_number: 9 }), {
+    cellIndex: 1, firstLine: "// a long cell", errorText: "kernel died (signal SIGKILL: likely out of memory)", stop: "kernel died",
+  });
+  assert.equal((died({ exit_code: 3 }) as { errorText: string }).errorText, "kernel died (exit code 3)");
+  assert.equal((died({ signal: "SIGABRT", signal_number: 6 }) as { errorText: string }).errorText, "kernel died (signal SIGABRT)");
+  assert.equal((died(undefined) as { errorText: string }).errorText, "kernel died (its exit status is unknown)");
+  const interrupted = notebookFailure(saved({ reason: "interrupted", signal: "SIGINT" }, "Interrupted (SIGINT) while this cell was running; the cells after it did not run."));
+  assert.deepEqual(interrupted, { cellIndex: 1, firstLine: "// a long cell", errorText: "interrupted (SIGINT)", stop: "interrupted" });
+  const timeout = notebookFailure(saved({ reason: "timeout", error: "CellTimeoutError: A cell timed out" }, "This cell did not finish within the time limit."));
+  assert.equal(timeout?.errorText, "timed out: the cell did not finish within the time limit (CellTimeoutError: A cell timed out)");
+  // The cell's own stderr (here a warning before the kernel died) follows the headline; the note does not.
+  const withWarning = notebookFailure({
+    cells: [{ cell_type: "code", source: "x", outputs: [
+      { output_type: "stream", name: "stderr", text: "allocating 40 GB\n" },
+      { output_type: "stream", name: "stderr", text: "The kernel died while this cell was running.\n" },
+    ] }],
+    metadata: { mp_report: { failed_cell: 0, reason: "kernel died", kernel: { exit_code: 134 } } },
+  });
+  assert.equal(withWarning?.errorText, "kernel died (exit code 134)\nallocating 40 GB");
+});
+
+test("stagingFolderFor and swapInFolder: the new version replaces the old whole, user files stay, leftovers are tidied", () => {
+  const parent = mkdtempSync(join(tmpdir(), "mp-staged-"));
+  try {
+    const folder = join(parent, "reports");
+    const keep = (name: string): boolean => !name.endsWith(".html");
+    // First run: no folder yet.
+    const first = stagingFolderFor(folder, keep);
+    assert.match(first, /\/\.reports\.staging-\d+-[0-9a-f]{8}$/);
+    writeFileSync(join(first, "index.html"), "one");
+    swapInFolder(first, folder, keep);
+    assert.deepEqual(readdirSync(parent), ["reports"]);
+    writeFileSync(join(folder, "notes.txt"), "mine");
+    // Second run: the old report is replaced, notes.txt is carried over.
+    const second = stagingFolderFor(folder, keep);
+    writeFileSync(join(second, "index.html"), "two");
+    swapInFolder(second, folder, keep);
+    assert.deepEqual(readdirSync(parent), ["reports"]);
+    assert.deepEqual(readdirSync(folder).sort(), ["index.html", "notes.txt"]);
+    assert.equal(readFileSync(join(folder, "index.html"), "utf8"), "two");
+    // A run killed between the two renames (pid 2^22 + 1 is above Linux's pid_max default, so it is not running):
+    // the old version is put back and the dead run's staging folder removed.
+    const deadPid = 4194305;
+    renameSync(folder, join(parent, `.reports.previous-${deadPid}-00000000`));
+    mkdirSync(join(parent, `.reports.staging-${deadPid}-11111111`));
+    const third = stagingFolderFor(folder, keep);
+    assert.deepEqual(readdirSync(parent).sort(), [".reports" + third.slice(third.lastIndexOf(".staging")), "reports"].sort());
+    assert.equal(readFileSync(join(folder, "index.html"), "utf8"), "two");
+    rmSync(third, { recursive: true });
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test("runCommand: an abort signal ends the command's process tree and says so", async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort("SIGINT"), 300);
+  // A non-interactive shell starts background jobs with SIGINT ignored: the sleep outlives the SIGINT
+  // and is ended by SIGKILL after the grace time (and by the token sweep).
+  const started = Date.now();
+  const marker = `MP_TEST_RUN=${process.pid}-${Date.now()}`;
+  const env = { PATH: process.env["PATH"] ?? "", MP_TEST_RUN: marker.slice("MP_TEST_RUN=".length) };
+  const result = await runCommand("sh", ["-c", "sleep 30 & wait"], { env, timeoutMs: 60000, signal: controller.signal, graceMs: 2000 });
+  assert.deepEqual(processesOf({ folder: "/nonexistent/mp-test", marker }), [], "the sleep is gone too");
+  assert.equal(result.interrupted, true);
+  assert.equal(result.timedOut, false);
+  assert.ok(Date.now() - started < 10000, "the command ended soon after the abort");
+  const again = await runCommand("sh", ["-c", "echo never"], { env: {}, timeoutMs: 1000, signal: controller.signal });
+  assert.deepEqual([again.interrupted, again.stdout], [true, ""], "an aborted signal starts nothing");
 });

@@ -27,7 +27,11 @@ function scriptSafeJson(value: unknown): string {
  * The script polls (every 50 ms) until both the div is in the document and `window.Plotly` exists,
  * because classic Notebook 6 runs an output's scripts before the output is attached to the page. If
  * Plotly never arrives (a saved notebook whose bundle output was lost), the div shows a note saying
- * how to get the chart back instead of staying silently empty. Pure; cost O(size of the figure).
+ * how to get the chart back instead of staying silently empty. Once drawn, the chart is redrawn at its
+ * div's width whenever that changes (a ResizeObserver): plotly's `responsive` follows only window
+ * resizes, and when the page's vertical scrollbar appears after a chart was drawn, the notebook's CSS
+ * (`svg { max-width: 100%; height: auto }`) would shrink the drawn chart and cut off its bottom, where
+ * the x-axis title is. Pure; cost O(size of the figure).
  *
  * @param figure a plotly figure `{ data, layout, config }`
  * @param options the div id (HTML-id characters), how long to wait for Plotly
@@ -45,9 +49,18 @@ export function figureHtml(figure: PlotlyFigure, options: FigureHtmlOptions): st
     '<script type="text/javascript">',
     "(function () {",
     `  var id = ${scriptSafeJson(options.id)}, figure = ${payload}, waited = 0;`,
+    "  function follow(el) {",
+    "    if (!window.ResizeObserver) return;",
+    "    var width = el.clientWidth;",
+    "    new ResizeObserver(function () {",
+    "      if (el.clientWidth === width) return;",
+    "      width = el.clientWidth;",
+    "      window.Plotly.Plots.resize(el); // plotly redraws 100 ms later, outside this callback",
+    "    }).observe(el);",
+    "  }",
     "  function attempt() {",
     "    var el = document.getElementById(id);",
-    "    if (el && window.Plotly) { window.Plotly.newPlot(el, figure.data, figure.layout, figure.config); return; }",
+    "    if (el && window.Plotly) { window.Plotly.newPlot(el, figure.data, figure.layout, figure.config); follow(el); return; }",
     `    if ((waited += 50) > ${waitMs}) {`,
     "      if (el) el.textContent = 'Plotly is not loaded in this page, so this chart cannot be drawn. ' +",
     "        'Run the notebook from the top (Kernel > Restart & Run All): the first figure of a kernel session embeds plotly.';",

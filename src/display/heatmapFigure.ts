@@ -47,8 +47,8 @@ export function heatmapFigure(grid: HeatmapData, options: FigureOptions = {}): P
     data: [trace as unknown as PlotlyFigure["data"][number]],
     layout: {
       ...(options.title !== undefined ? { title: { text: options.title } } : {}),
-      xaxis: { ...(options.xTitle !== undefined ? { title: { text: options.xTitle } } : {}) },
-      yaxis: { ...(options.yTitle !== undefined ? { title: { text: options.yTitle } } : {}) },
+      xaxis: { ...(options.xTitle !== undefined ? { title: { text: options.xTitle } } : {}), automargin: true },
+      yaxis: { ...(options.yTitle !== undefined ? { title: { text: options.yTitle } } : {}), automargin: true },
       height: options.height ?? 460,
       margin: { l: 70, r: 20, t: options.title !== undefined ? 50 : 20, b: 50 },
     },

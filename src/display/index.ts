@@ -1,7 +1,7 @@
 /**
  * Display: plain data for tables and plotly figures (testable without a kernel or a browser), and thin
- * adapters that show them inline in a tslab notebook or, from a plain script, on the terminal and
- * through nodeplotlib.
+ * adapters that show them inline in a tslab notebook or, from a plain script, on the terminal, as
+ * standalone offline HTML files, or through nodeplotlib when asked.
  */
 export * from "./formatNumber";
 export * from "./formatDuration";
@@ -12,12 +12,14 @@ export * from "./plotlyFigure";
 export * from "./lineFigure";
 export * from "./logTailFigure";
 export * from "./figureHtml";
+export * from "./figurePageHtml";
 export * from "./plotlyBundleHtml";
 export type { PlotlySession } from "./plotlySession";
 export * from "./tslabKernel";
 export * from "./displayTarget";
 export * from "./showTable";
 export * from "./showFigure";
+export * from "./nodeplotlibPlot";
 export * from "./embedPlotlyBundle";
 export * from "./progressLine";
 export * from "./progressReporter";

@@ -81,6 +81,9 @@ export function lineFigure(series: readonly FigureSeries[], options: FigureOptio
     ...(title !== undefined ? { title: { text: title } } : {}),
     type: log ? "log" : "linear",
     ...(log ? { exponentformat: "power" } : {}),
+    // The margins grow to fit the axis title and tick labels: with fixed margins the x-axis title was
+    // cut off at the bottom of the chart in the notebooks' HTML export.
+    automargin: true,
   });
   return {
     data,

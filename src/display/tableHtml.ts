@@ -7,8 +7,11 @@ const cellStyle = "padding:2px 10px;border-bottom:1px solid #ddd;white-space:now
 /**
  * Builds the HTML of a table for a notebook: numbers formatted for reading (`formatNumber`: significant
  * digits, thousands separators) and right-aligned, text escaped, and the table wrapped in a
- * `<div class="mp-table">` that scrolls horizontally when the table is wider than the page.
- * Pure: no kernel, no DOM.
+ * `<div class="mp-table">` box that scrolls horizontally by itself when the table is wider than the
+ * output area. The box is sized `width:0; min-width:100%`: it fills the output area but adds nothing to
+ * its minimum width, so a wide table cannot widen the output area (in nbconvert's HTML export the output
+ * is a table cell, which would otherwise grow to the table's width and scroll the whole output sideways,
+ * across the charts below it). Pure: no kernel, no DOM.
  *
  * Cost O(rows x columns) for the rows shown (at most `maxRows`).
  *
@@ -22,7 +25,7 @@ const cellStyle = "padding:2px 10px;border-bottom:1px solid #ddd;white-space:now
 export function tableHtml(input: TableInput, options: TableOptions = {}): string {
   const table = tableCells(input, options);
   const parts: string[] = [];
-  parts.push('<div class="mp-table" style="overflow-x:auto;max-width:100%">');
+  parts.push('<div class="mp-table" style="display:block;overflow-x:auto;width:0;min-width:100%">');
   parts.push('<table style="border-collapse:collapse;font-variant-numeric:tabular-nums;margin:0">');
   if (table.caption !== undefined) {
     parts.push(`<caption style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(table.caption)}</caption>`);

@@ -68,8 +68,9 @@ function runChromium(options: ReportCheckOptions, userDataDir: string, extra: re
  * package): every notebook page in the report folder is loaded with an error collector injected and
  * require.js present (`checkablePage`), given virtual time to run its scripts, and its DOM read back
  * (`--dump-dom`, then `renderedPageCheck`): each chart drawn by plotly, no script error such as
- * "Plotly is not defined". A screenshot of each page (and of index.html) is written as PNG for a
- * person to look at. The report as a whole must have an index linking every page, and at least one
+ * "Plotly is not defined", no output area wider than the page or scrolling sideways, no chart title
+ * cut off (the layout probe of `checkablePage`). A screenshot of each page (and of index.html) is
+ * written as PNG for a person to look at. The report as a whole must have an index linking every page, and at least one
  * drawn chart and one table.
  *
  * Cost: two Chromium runs per page (a few seconds each).
@@ -104,7 +105,8 @@ export function checkReport(options: ReportCheckOptions): ReportVerdict {
       const prepared = join(work, page);
       writeFileSync(prepared, checkablePage(readFileSync(join(reportDir, page), "utf8"), requireJsUrl));
       const url = pathToFileURL(prepared).href;
-      const dump = runChromium(options, join(work, "profile-dom"), ["--dump-dom"], url);
+      // The same window as the screenshot, so that the widths measured are those of the picture.
+      const dump = runChromium(options, join(work, "profile-dom"), ["--dump-dom", `--window-size=${options.windowSize ?? "1280,2400"}`], url);
       const check = dump.ok
         ? renderedPageCheck(dump.stdout)
         : renderedPageCheck("");
@@ -123,7 +125,8 @@ export function checkReport(options: ReportCheckOptions): ReportVerdict {
       const status = c.problems.length === 0 ? "ok  " : "FAIL";
       write(
         `${status} ${page}: ${c.figuresDrawn}/${c.figures} charts drawn (${c.plotlySvgs} plotly svg layers), ${c.tables} tables, ` +
-          `${c.scriptErrors.length} script errors${screenshotWritten ? `; screenshot ${screenshot}` : ""}\n`,
+          `${c.scriptErrors.length} script errors, ${c.wideOutputs.length} outputs wider than the page, ${c.clippedTitles.length} titles cut off` +
+          `${screenshotWritten ? `; screenshot ${screenshot}` : ""}\n`,
       );
       for (const problem of c.problems) write(`       ${problem}\n`);
       for (const stderr of c.stderrOutputs) write(`       warning: stderr output in the page: ${stderr.slice(0, 300)}\n`);

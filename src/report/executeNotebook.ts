@@ -17,6 +17,10 @@ export interface ExecuteNotebookOptions {
   readonly env: Record<string, string>;
   /** Called when a code cell starts: its 0-based index among all cells and the number of cells. */
   readonly onCell?: (cellIndex: number, cellCount: number) => void;
+  /** Where the kernel's own stdout and stderr go (a file; default: a temporary file next to the hook config). */
+  readonly kernelLogPath?: string;
+  /** Stops the run: the partly executed notebook is saved (marked as interrupted) and the kernel is ended. */
+  readonly signal?: AbortSignal;
 }
 
 /** The outcome of executing one notebook. */
@@ -27,9 +31,11 @@ export interface ExecuteNotebookResult {
   readonly executedPath: string;
   /** Where the failing cell is and its error (when the run failed). */
   readonly failure?: NotebookFailure;
-  /** The partly executed notebook saved when a cell failed. */
+  /** The partly executed notebook, saved when a cell failed, the kernel died, the time limit struck or the run was interrupted. */
   readonly failedNotebookPath?: string;
   readonly timedOut: boolean;
+  /** True when `signal` stopped the run. */
+  readonly interrupted: boolean;
   /** The end of nbconvert's stderr, for failures that left no cell error (kernel died, timeout, bad notebook). */
   readonly detail: string;
 }
@@ -65,14 +71,23 @@ function cellSourceFirstLine(notebookPath: string, index: number): string {
   }
 }
 
+function kernelLogTail(path: string): string {
+  try {
+    return lastLines(readFileSync(path, "utf8"), 20);
+  } catch {
+    return "";
+  }
+}
+
 /**
  * Executes one notebook headless with `jupyter nbconvert --to notebook --execute` (never
  * `--allow-errors`: after an error tslab skips the remaining cells and nbconvert would still report
  * success), under a per-cell timeout (`--ExecutePreprocessor.timeout`) and a process-level time limit
  * (`runCommand`: the process tree is ended 15 s after the notebook's limit). The kernel runs in the
- * notebook's own folder with `options.env`. On failure the result names the failing cell and carries its
- * real error text, read from the partly executed notebook that the hooks saved (`notebookFailure`); on a
- * timeout, the cell that was running.
+ * notebook's own folder with `options.env`; its own output goes to `kernelLogPath`. On failure the result
+ * names the failing cell and carries its real error text, read from the partly executed notebook that the
+ * hooks saved (`notebookFailure`): a cell's error, a kernel that died ("kernel died (exit code 3)", with
+ * the end of the kernel's log), a timeout, or an interrupt through `signal` (the process tree is ended).
  *
  * Cost: the notebook's own run time plus kernel start-up (a few seconds).
  *
@@ -89,7 +104,8 @@ export async function executeNotebook(notebookPath: string, options: ExecuteNote
   const name = basename(notebookPath, ".ipynb");
   const executedPath = join(options.outDir, `${name}.ipynb`);
   const failedNotebookPath = join(options.outDir, "failed", `${name}.ipynb`);
-  for (const stale of [executedPath, join(options.outDir, `${name}.html`), failedNotebookPath]) rmSync(stale, { force: true });
+  const kernelLogPath = options.kernelLogPath ?? join(dirname(options.hookConfigPath), `${name}.kernel.log`);
+  for (const stale of [executedPath, join(options.outDir, `${name}.html`), failedNotebookPath, kernelLogPath]) rmSync(stale, { force: true });
   let runningCell: number | undefined;
   const result = await runCommand(
     options.jupyter,
@@ -107,9 +123,11 @@ export async function executeNotebook(notebookPath: string, options: ExecuteNote
       notebookPath,
     ],
     {
-      env: { ...options.env, MP_REPORT_FAILED_NOTEBOOK: failedNotebookPath },
+      env: { ...options.env, MP_REPORT_FAILED_NOTEBOOK: failedNotebookPath, MP_REPORT_KERNEL_LOG: kernelLogPath },
       cwd: dirname(notebookPath),
       timeoutMs: options.timeoutSeconds * 1000 + 15000,
+      graceMs: 5000,
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
       onStderrLine: (line) => {
         const match = /^\[mp-report\] cell (\d+) of (\d+)/.exec(line);
         if (match) {
@@ -119,8 +137,13 @@ export async function executeNotebook(notebookPath: string, options: ExecuteNote
       },
     },
   );
-  const ok = result.status === 0 && !result.timedOut && existsSync(executedPath);
-  if (ok) return { ok, durationMs: result.durationMs, executedPath, timedOut: false, detail: "" };
+  const ok = result.status === 0 && !result.timedOut && !result.interrupted && existsSync(executedPath);
+  if (ok) {
+    rmSync(kernelLogPath, { force: true });
+    return { ok, durationMs: result.durationMs, executedPath, timedOut: false, interrupted: false, detail: "" };
+  }
+  // A notebook written by nbconvert before the stop struck is not the outcome of this run.
+  if (result.interrupted || result.timedOut) rmSync(executedPath, { force: true });
   let failure: NotebookFailure | undefined;
   if (existsSync(failedNotebookPath)) {
     try {
@@ -134,11 +157,28 @@ export async function executeNotebook(notebookPath: string, options: ExecuteNote
     failure = {
       cellIndex: runningCell,
       firstLine: cellSourceFirstLine(notebookPath, runningCell),
-      errorText: result.timedOut
-        ? `The notebook did not finish within its time limit of ${options.timeoutSeconds} s; this cell was running.`
-        : detail,
+      errorText: result.interrupted
+        ? "interrupted"
+        : result.timedOut
+          ? `The notebook did not finish within its time limit of ${options.timeoutSeconds} s; this cell was running.`
+          : detail,
+      ...(result.interrupted ? { stop: "interrupted" as const } : result.timedOut ? { stop: "timeout" as const } : {}),
     };
   }
+  if (failure !== undefined && result.timedOut && !result.interrupted && failure.stop !== "timeout") {
+    // The process-level limit struck (the hooks saw its SIGTERM as an interrupt).
+    failure = {
+      cellIndex: failure.cellIndex,
+      firstLine: failure.firstLine,
+      errorText: `The notebook did not finish within its time limit of ${options.timeoutSeconds} s; this cell was running.`,
+      stop: "timeout",
+    };
+  }
+  if (failure?.stop === "kernel died") {
+    const log = kernelLogTail(kernelLogPath);
+    if (log !== "") failure = { ...failure, errorText: `${failure.errorText}\nThe kernel's last output:\n${log.replace(/^/gm, "  ")}` };
+  }
+  rmSync(kernelLogPath, { force: true });
   return {
     ok: false,
     durationMs: result.durationMs,
@@ -146,6 +186,7 @@ export async function executeNotebook(notebookPath: string, options: ExecuteNote
     ...(failure !== undefined ? { failure } : {}),
     ...(existsSync(failedNotebookPath) ? { failedNotebookPath } : {}),
     timedOut: result.timedOut,
+    interrupted: result.interrupted,
     detail,
   };
 }

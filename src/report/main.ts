@@ -30,8 +30,12 @@ Environment:
   MP_JUPYTER           the jupyter command (default /usr/bin/jupyter, else jupyter on PATH)
   MP_PYTHON            the Python with Jupyter's nbformat, to trust executed notebooks (default /usr/bin/python3)
 
+Ctrl-C (SIGINT) or SIGTERM stops the run and every process it started (nbconvert, the kernel); the
+previous report stays in place and what ran goes to <report folder>/interrupted/.
+
 Exit status: 0 every notebook ran; 1 a notebook failed (the notebook, cell and error are printed);
-2 bad arguments or a setup problem (the message says what to run).`;
+2 bad arguments or a setup problem (the message says what to run); 130 interrupted by SIGINT,
+143 by SIGTERM, 129 by SIGHUP.`;
 
 const defaultTimeoutSeconds: Readonly<Record<RunMode, number>> = { quick: 900, full: 43200 };
 
@@ -129,7 +133,27 @@ function kernelNameProblem(root: string, notebookPath: string): string | null {
   return `${notebookPath} asks for the kernel ${JSON.stringify(name ?? null)}, which is not registered; notebooks of this project use the TypeScript kernel: metadata.kernelspec = {"name": "tslab", "display_name": "TypeScript", "language": "typescript"}`;
 }
 
+const signalExitCodes: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Turns SIGINT, SIGTERM and SIGHUP into an abort of the run: the runner then ends the process tree,
+ * saves the notebook it was running and keeps the previous report. Later signals are ignored while it
+ * does so (which takes a few seconds at most), so a second Ctrl-C cannot leave a kernel behind.
+ */
+function stopOnSignals(): AbortController {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) return;
+    process.stderr.write(`\n${signal}: stopping the report and every process it started...\n`);
+    controller.abort(signal);
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+  return controller;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
+  const stop = stopOnSignals();
+  const interruptedCode = (): number => signalExitCodes[String(stop.signal.reason)] ?? 130;
   const root = reportProjectRoot();
   let args: Arguments;
   let mode: RunMode;
@@ -185,6 +209,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n`);
     return 2;
   }
+  if (stop.signal.aborted) return interruptedCode();
   const outDir = resolve(args.outDir ?? join(root, "reports"));
   process.stderr.write(`Running ${notebooks.length} notebook${notebooks.length === 1 ? "" : "s"} in ${mode} mode (MP_MODE=${mode}); report in ${outDir}\n`);
   const result = await runNotebookReport({
@@ -197,7 +222,9 @@ async function main(argv: readonly string[]): Promise<number> {
     python: pythonCommand(env),
     env,
     interactive: process.stderr.isTTY === true,
+    signal: stop.signal,
   });
+  if (result.interrupted) return interruptedCode();
   process.stderr.write(`${result.ok ? "Report" : "Report (with the failure)"}: ${result.indexPath}\n`);
   return result.ok ? 0 : 1;
 }

@@ -16,12 +16,101 @@ export interface RenderedPageCheck {
   readonly stderrOutputs: string[];
   /** True when a chart shows the "Plotly is not loaded" note. */
   readonly plotlyMissingNote: boolean;
+  /** True when the injected layout probe ran (otherwise nothing can be said about widths). */
+  readonly layoutMeasured: boolean;
+  /** Output areas (and the page itself) wider than the page or scrolling sideways, as the probe measured them. */
+  readonly wideOutputs: WideOutput[];
+  /** Chart and axis titles drawn partly outside their chart, where they are cut off. */
+  readonly clippedTitles: ClippedTitle[];
   /** Problems that fail the check; empty when the page is fine. */
   readonly problems: string[];
 }
 
+/** An output area that is wider than the page, or whose content makes it scroll sideways. */
+export interface WideOutput {
+  /** "cell index 3 output area" (the cell's index among all cells of the page), or "the page". */
+  readonly where: string;
+  /** Width of the content in CSS pixels (scrollWidth). */
+  readonly contentWidth: number;
+  /** Width of the visible box in CSS pixels (clientWidth). */
+  readonly boxWidth: number;
+  /** Right edge of the box, in CSS pixels from the left of the page. */
+  readonly right: number;
+  /** Width of the page's viewport, in CSS pixels. */
+  readonly pageWidth: number;
+}
+
+/** A chart's title or axis title that reaches outside the chart's drawing area. */
+export interface ClippedTitle {
+  /** "cell index 4 chart 1" (charts counted from 1 within the cell). */
+  readonly where: string;
+  /** "x-axis title", "y-axis title" or "chart title", and its text. */
+  readonly title: string;
+  /** How many CSS pixels of it lie outside the chart. */
+  readonly outsideBy: number;
+}
+
 /** The element id the collector writes the errors into (as JSON). */
 export const errorCollectorId = "mp-check-errors";
+
+/** The element id the layout probe writes its measurements into (as JSON). */
+export const layoutProbeId = "mp-check-layout";
+
+/**
+ * A script to put in the page's <head> before Chromium loads it: every 250 ms (and at load) it measures
+ * each output area (nbconvert's jp-OutputArea and jp-OutputArea-output, classic Notebook's output_area and
+ * output_subarea) and the page itself, and keeps, as JSON in `<pre id="mp-check-layout">`
+ * (`{ wide, clipped }`), those that are wider than the page or whose content is wider than their box
+ * (which then scrolls sideways), and the titles of plotly charts (chart, x axis, y axis) that reach
+ * outside their chart's svg, where they are cut off. Boxes that scroll by design inside an output (a
+ * wide table's mp-table box) are not output areas.
+ */
+export const layoutProbeScript = `<script>
+(function () {
+  var selector = ".jp-OutputArea, .jp-OutputArea-output, .output_area, .output_subarea";
+  function measure() {
+    if (!document.body) return;
+    var page = document.documentElement.clientWidth;
+    var cells = Array.prototype.slice.call(document.querySelectorAll(".jp-Cell, .cell"));
+    var wide = [];
+    var root = document.documentElement;
+    if (root.scrollWidth > page + 1) wide.push({ where: "the page", contentWidth: root.scrollWidth, boxWidth: page, right: root.scrollWidth, pageWidth: page });
+    Array.prototype.forEach.call(document.querySelectorAll(selector), function (el) {
+      var rect = el.getBoundingClientRect();
+      if (rect.width === 0) return;
+      if (el.scrollWidth > el.clientWidth + 1 || rect.right > page + 1) {
+        var cell = el.closest(".jp-Cell, .cell");
+        var kind = /jp-OutputArea-output|output_subarea/.test(el.className) ? "output" : "output area";
+        wide.push({ where: (cell ? "cell index " + cells.indexOf(cell) + " " : "") + kind, contentWidth: el.scrollWidth,
+          boxWidth: el.clientWidth, right: Math.round(rect.right + window.scrollX), pageWidth: page });
+      }
+    });
+    var clipped = [];
+    Array.prototype.forEach.call(document.querySelectorAll(".mp-figure"), function (figure) {
+      var svg = figure.querySelector("svg.main-svg");
+      if (!svg) return;
+      var box = svg.getBoundingClientRect();
+      var cell = figure.closest(".jp-Cell, .cell");
+      var charts = cell ? Array.prototype.slice.call(cell.querySelectorAll(".mp-figure")) : [figure];
+      [["x-axis title", ".g-xtitle text"], ["y-axis title", ".g-ytitle text"], ["chart title", ".g-gtitle text"]].forEach(function (kind) {
+        Array.prototype.forEach.call(figure.querySelectorAll(kind[1]), function (text) {
+          var r = text.getBoundingClientRect();
+          if (r.width === 0 && r.height === 0) return;
+          var outside = Math.max(box.left - r.left, box.top - r.top, r.right - box.right, r.bottom - box.bottom);
+          if (outside > 1) clipped.push({ where: (cell ? "cell index " + cells.indexOf(cell) + " " : "") + "chart " + (charts.indexOf(figure) + 1),
+            title: kind[0] + " \u201c" + text.textContent + "\u201d", outsideBy: Math.round(outside) });
+        });
+      });
+    });
+    var out = document.getElementById("${layoutProbeId}");
+    if (!out) { out = document.createElement("pre"); out.id = "${layoutProbeId}"; out.style.display = "none"; document.body.appendChild(out); }
+    out.textContent = JSON.stringify({ wide: wide, clipped: clipped });
+  }
+  document.addEventListener("DOMContentLoaded", measure);
+  window.addEventListener("load", measure);
+  setInterval(measure, 250);
+})();
+</script>`;
 
 /**
  * A script to put first in the page's <head> before Chromium loads it: records uncaught errors,
@@ -70,10 +159,10 @@ function classLists(dom: string): string[][] {
 }
 
 /**
- * Prepares a notebook's HTML export for the Chromium check: inserts `errorCollectorScript` at the top
- * of <head> and, when `requireJsUrl` is given, loads require.js from there instead of nbconvert's CDN
- * address, so that the check runs the page under require.js (as classic Notebook and an online HTML
- * export do) without a network. Pure; cost O(size of the page).
+ * Prepares a notebook's HTML export for the Chromium check: inserts `errorCollectorScript` and
+ * `layoutProbeScript` at the top of <head> and, when `requireJsUrl` is given, loads require.js from there
+ * instead of nbconvert's CDN address, so that the check runs the page under require.js (as classic
+ * Notebook and an online HTML export do) without a network. Pure; cost O(size of the page).
  *
  * @param html the page
  * @param requireJsUrl a URL of require.js (for example Debian's file:///usr/share/javascript/requirejs/require.min.js), or undefined to keep the page's
@@ -86,16 +175,18 @@ export function checkablePage(html: string, requireJsUrl: string | undefined): s
   if (requireJsUrl !== undefined) {
     page = page.replace(/<script src="[^"]*require(\.min)?\.js"><\/script>/, () => `<script src="${requireJsUrl}"></script>`);
   }
+  const scripts = errorCollectorScript + layoutProbeScript;
   const head = /<head[^>]*>/i.exec(page);
-  if (head) return page.slice(0, head.index + head[0].length) + errorCollectorScript + page.slice(head.index + head[0].length);
-  return errorCollectorScript + page;
+  if (head) return page.slice(0, head.index + head[0].length) + scripts + page.slice(head.index + head[0].length);
+  return scripts + page;
 }
 
 /**
  * Reads Chromium's `--dump-dom` of a notebook page (prepared with `checkablePage`) and says whether its
  * charts and tables rendered: every `showFigure` div drawn by plotly (with at least one svg.main-svg per
- * figure), no "Plotly is not loaded" note, no script errors, and the collector present. Tables and
- * stderr outputs are counted. Script bodies are removed before the markup is read, so text inside the
+ * figure), no "Plotly is not loaded" note, no script errors, the collector present, no output area
+ * wider than the page or scrolling sideways (from the layout probe; a wide table must scroll inside its
+ * own box), and no chart or axis title cut off at the chart's edge. Tables and stderr outputs are counted. Script bodies are removed before the markup is read, so text inside the
  * plotly bundle cannot be mistaken for elements. Pure; cost O(size of the DOM).
  *
  * @param dom the serialized DOM after the scripts ran
@@ -126,11 +217,48 @@ export function renderedPageCheck(dom: string): RenderedPageCheck {
     stderrOutputs.push(decodeEntities((match[1] ?? "").replace(/<[^>]+>/g, "")).trim());
   }
   const plotlyMissingNote = markup.includes("Plotly is not loaded");
+  const probe = new RegExp(`<pre[^>]*id="${layoutProbeId}"[^>]*>([\\s\\S]*?)</pre>`).exec(markup);
+  let wideOutputs: WideOutput[] = [];
+  let clippedTitles: ClippedTitle[] = [];
+  let probeProblem: string | undefined;
+  if (probe) {
+    try {
+      const parsed = JSON.parse(decodeEntities(probe[1] ?? "{}")) as { wide?: unknown; clipped?: unknown };
+      wideOutputs = Array.isArray(parsed.wide) ? (parsed.wide as WideOutput[]) : [];
+      clippedTitles = Array.isArray(parsed.clipped) ? (parsed.clipped as ClippedTitle[]) : [];
+    } catch {
+      probeProblem = `unreadable layout measurements: ${probe[1] ?? ""}`;
+    }
+  }
   const problems: string[] = [];
   if (!collector) problems.push("the page's scripts did not run (the error collector is missing)");
   for (const error of scriptErrors) problems.push(`script error: ${error}`);
   if (figuresDrawn < figures) problems.push(`${figures - figuresDrawn} of ${figures} charts were not drawn by plotly`);
   if (plotlySvgs < figures) problems.push(`${plotlySvgs} plotly svg layers for ${figures} charts`);
   if (plotlyMissingNote) problems.push('a chart shows "Plotly is not loaded"');
-  return { collectorRan: collector !== null, scriptErrors, figures, figuresDrawn, plotlySvgs, tables, stderrOutputs, plotlyMissingNote, problems };
+  if (collector && !probe) problems.push("the layout probe did not run");
+  if (probeProblem !== undefined) problems.push(probeProblem);
+  for (const wide of wideOutputs) {
+    problems.push(
+      `${wide.where} is wider than the page: ${wide.contentWidth} px of content in a ${wide.boxWidth} px box` +
+        ` reaching ${wide.right} px, on a page ${wide.pageWidth} px wide (it scrolls sideways)`,
+    );
+  }
+  for (const clipped of clippedTitles) {
+    problems.push(`${clipped.where}: the ${clipped.title} is cut off (${clipped.outsideBy} px outside the chart)`);
+  }
+  return {
+    collectorRan: collector !== null,
+    scriptErrors,
+    figures,
+    figuresDrawn,
+    plotlySvgs,
+    tables,
+    stderrOutputs,
+    plotlyMissingNote,
+    layoutMeasured: probe !== null,
+    wideOutputs,
+    clippedTitles,
+    problems,
+  };
 }

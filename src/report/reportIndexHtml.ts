@@ -6,14 +6,15 @@ import type { RunMode } from "./runMode";
 export interface ReportNotebookEntry {
   /** The notebook's file name, for example "00-smoke.ipynb". */
   readonly name: string;
-  readonly status: "ok" | "failed" | "not run";
+  /** "interrupted": the run was stopped (Ctrl-C) while this notebook ran. */
+  readonly status: "ok" | "failed" | "interrupted" | "not run";
   /** Execution time in milliseconds (null when not run). */
   readonly durationMs: number | null;
   /** Link to the HTML export, relative to the report folder. */
   readonly html?: string;
   /** Link to the executed (or, on failure, the partly executed) notebook, relative to the report folder. */
   readonly notebook?: string;
-  /** On failure: the cell and its error. */
+  /** On failure or interrupt: the cell and its error (or where the run stopped). */
   readonly failure?: { readonly cellIndex: number; readonly firstLine: string; readonly errorText: string };
 }
 
@@ -35,7 +36,8 @@ export interface ReportSummary {
 /**
  * Builds reports/index.html: title, run mode, date, git commit (marked when the checkout had
  * uncommitted changes), the MP_* parameters, and one row per notebook with its status, duration and
- * links to its HTML export and executed notebook; a failed notebook shows its failing cell and error.
+ * links to its HTML export and executed notebook; a failed notebook shows its failing cell and error, an
+ * interrupted run says so.
  * Pure; cost O(size of the summary).
  *
  * @param summary what the run did
@@ -50,9 +52,12 @@ export function reportIndexHtml(summary: ReportSummary): string {
   const e = escapeHtml;
   const failed = summary.notebooks.filter((n) => n.status === "failed").length;
   const okCount = summary.notebooks.filter((n) => n.status === "ok").length;
-  const verdict = failed > 0
-    ? `<p class="verdict failed">${failed} notebook${failed === 1 ? "" : "s"} failed.</p>`
-    : `<p class="verdict ok">${okCount === 1 ? "The notebook" : `All ${okCount} notebooks`} ran without errors.</p>`;
+  const interrupted = summary.notebooks.some((n) => n.status === "interrupted");
+  const verdict = interrupted
+    ? `<p class="verdict failed">The run was interrupted: this report is incomplete.</p>`
+    : failed > 0
+      ? `<p class="verdict failed">${failed} notebook${failed === 1 ? "" : "s"} failed.</p>`
+      : `<p class="verdict ok">${okCount === 1 ? "The notebook" : `All ${okCount} notebooks`} ran without errors.</p>`;
   const parameters = Object.entries(summary.parameters)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `<code>${e(k)}=${e(v)}</code>`)
@@ -64,7 +69,7 @@ export function reportIndexHtml(summary: ReportSummary): string {
     const failure = n.failure
       ? `<div class="failure">cell index ${n.failure.cellIndex}: <code>${e(n.failure.firstLine)}</code><pre>${e(n.failure.errorText)}</pre></div>`
       : "";
-    return `<tr class="${n.status === "ok" ? "ok" : n.status === "failed" ? "failed" : "skipped"}"><td>${title}${failure}</td><td>${e(n.status)}</td><td class="num">${e(duration)}</td><td>${notebookLink}</td></tr>`;
+    return `<tr class="${n.status === "ok" ? "ok" : n.status === "not run" ? "skipped" : "failed"}"><td>${title}${failure}</td><td>${e(n.status)}</td><td class="num">${e(duration)}</td><td>${notebookLink}</td></tr>`;
   });
   const commit = `${e(summary.commit)}${summary.dirty ? " (with uncommitted changes)" : ""}`;
   return `<!DOCTYPE html>

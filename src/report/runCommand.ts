@@ -10,6 +10,8 @@ export interface CommandResult {
   readonly stderr: string;
   /** True when the time limit ended the command. */
   readonly timedOut: boolean;
+  /** True when `signal` aborted the command (or was aborted before it started, which then never ran). */
+  readonly interrupted: boolean;
   readonly durationMs: number;
 }
 
@@ -21,6 +23,14 @@ export interface CommandOptions {
   readonly timeoutMs: number;
   /** Called with each complete line the command writes to stderr. */
   readonly onStderrLine?: (line: string) => void;
+  /**
+   * Stops the command: its process group gets the signal named by the abort's reason ("SIGINT" or
+   * "SIGHUP"; SIGTERM otherwise), then SIGKILL after `graceMs`, and every process carrying the run's
+   * token is killed once the command has ended.
+   */
+  readonly signal?: AbortSignal;
+  /** Milliseconds between SIGTERM and SIGKILL when the time limit passes or `signal` aborts; default 10000. */
+  readonly graceMs?: number;
 }
 
 const tokenVariable = "MP_REPORT_RUN_TOKEN";
@@ -49,18 +59,19 @@ function endProcessesWithToken(token: string): void {
 }
 
 /**
- * Runs a command with a time limit that ends the whole process tree: the command runs in its own
- * process group with a unique token in its environment; when the limit passes it gets SIGTERM (nbconvert
- * then shuts its kernel down), 10 s later SIGKILL, and every process still carrying the token is killed.
- * The token sweep also runs after the command ends (and 5 s after it exits, if something still holds
- * its output open), so no kernel outlives it.
+ * Runs a command with a time limit and an abort signal that end the whole process tree: the command
+ * runs in its own process group with a unique token in its environment; when the limit passes or the
+ * signal aborts, the group gets SIGTERM (the runner's nbconvert hooks then save the partly executed
+ * notebook and kill the kernel), `graceMs` later SIGKILL, and every process still carrying the token is
+ * killed. The token sweep also runs after the command ends (and 5 s after it exits, if something still
+ * holds its output open), so no kernel outlives it.
  *
  * Cost: the command's own; the sweep reads /proc once or twice.
  *
  * @param command the executable
  * @param args its arguments
- * @param options environment, working directory, time limit, stderr line callback
- * @returns status, captured output, whether the limit struck, and the duration
+ * @param options environment, working directory, time limit, stderr line callback, abort signal
+ * @returns status, captured output, whether the limit struck or the signal aborted, and the duration
  * @example
  * (await runCommand("sh", ["-c", "echo hi"], { env: {}, timeoutMs: 1000 })).stdout // => "hi\n"
  * (await runCommand("sleep", ["60"], { env: {}, timeoutMs: 500 })).timedOut      // => true
@@ -68,6 +79,10 @@ function endProcessesWithToken(token: string): void {
 export function runCommand(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
   const token = randomBytes(12).toString("hex");
   const started = Date.now();
+  const graceMs = options.graceMs ?? 10000;
+  if (options.signal?.aborted === true) {
+    return Promise.resolve({ status: null, stdout: "", stderr: "", timedOut: false, interrupted: true, durationMs: 0 });
+  }
   return new Promise((resolvePromise) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -79,6 +94,7 @@ export function runCommand(command: string, args: readonly string[], options: Co
     let stderr = "";
     let pending = "";
     let timedOut = false;
+    let interrupted = false;
     let killTimer: NodeJS.Timeout | undefined;
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
@@ -95,20 +111,31 @@ export function runCommand(command: string, args: readonly string[], options: Co
         // the group is gone
       }
     };
-    const limitTimer = setTimeout(() => {
-      timedOut = true;
-      signalGroup("SIGTERM");
+    const stop = (first: NodeJS.Signals): void => {
+      if (killTimer !== undefined) return;
+      signalGroup(first);
       killTimer = setTimeout(() => {
         signalGroup("SIGKILL");
         endProcessesWithToken(token);
-      }, 10000);
+      }, graceMs);
+    };
+    const limitTimer = setTimeout(() => {
+      timedOut = true;
+      stop("SIGTERM");
     }, options.timeoutMs);
+    const onAbort = (): void => {
+      interrupted = true;
+      const reason: unknown = options.signal?.reason;
+      stop(reason === "SIGINT" || reason === "SIGHUP" ? reason : "SIGTERM");
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     let finished = false;
     const finish = (status: number | null, error?: Error): void => {
       if (finished) return;
       finished = true;
       clearTimeout(limitTimer);
       if (killTimer !== undefined) clearTimeout(killTimer);
+      options.signal?.removeEventListener("abort", onAbort);
       endProcessesWithToken(token);
       if (pending !== "") options.onStderrLine?.(pending);
       resolvePromise({
@@ -116,6 +143,7 @@ export function runCommand(command: string, args: readonly string[], options: Co
         stdout,
         stderr: error ? `${stderr}${error.message}\n` : stderr,
         timedOut,
+        interrupted,
         durationMs: Date.now() - started,
       });
     };

@@ -1,13 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { formatDuration } from "../display/formatDuration";
 import { executeNotebook } from "./executeNotebook";
 import { nbconvertHookConfig } from "./nbconvertHookConfig";
 import { reportIndexHtml, type ReportNotebookEntry, type ReportSummary } from "./reportIndexHtml";
 import { runCommand } from "./runCommand";
 import type { RunMode } from "./runMode";
+import { stagingFolderFor, swapInFolder } from "./stagedFolder";
 
 /** Options of `runNotebookReport`. */
 export interface NotebookReportOptions {
@@ -15,7 +16,11 @@ export interface NotebookReportOptions {
   readonly root: string;
   /** The notebooks to execute, in order (absolute paths). */
   readonly notebooks: readonly string[];
-  /** The report folder; its generated files (*.ipynb, *.html, failed/, screenshots/) are replaced. */
+  /**
+   * The report folder. The new report is built beside it and swapped in when the run ends (its generated
+   * files, *.ipynb, *.html, failed/, interrupted/ and screenshots/, are replaced; other files are kept);
+   * an interrupted run leaves it as it was, apart from its interrupted/ subfolder.
+   */
   readonly outDir: string;
   readonly mode: RunMode;
   /** Time limit per notebook, in seconds. */
@@ -30,14 +35,22 @@ export interface NotebookReportOptions {
   readonly write?: (text: string) => void;
   /** Redraw one progress line with "\r" (an interactive terminal). */
   readonly interactive?: boolean;
+  /**
+   * Stops the run (Ctrl-C): the running notebook is saved marked as interrupted, every process of the run
+   * is ended, the report folder keeps its previous report, and what ran goes to outDir/interrupted/.
+   * Its `reason` (for example "SIGINT") is named in the messages.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The outcome of a report run. */
 export interface NotebookReportResult {
   readonly ok: boolean;
   readonly summary: ReportSummary;
-  /** outDir/index.html */
+  /** outDir/index.html, or outDir/interrupted/index.html for an interrupted run. */
   readonly indexPath: string;
+  /** True when `signal` stopped the run (outDir then still holds the previous report). */
+  readonly interrupted: boolean;
 }
 
 function gitState(root: string): { commit: string; dirty: boolean } {
@@ -50,13 +63,13 @@ function gitState(root: string): { commit: string; dirty: boolean } {
   }
 }
 
-function clearGeneratedFiles(outDir: string): void {
-  mkdirSync(outDir, { recursive: true });
-  for (const entry of readdirSync(outDir, { withFileTypes: true })) {
-    const path = join(outDir, entry.name);
-    if (entry.isFile() && /\.(ipynb|html)$/.test(entry.name)) rmSync(path, { force: true });
-    if (entry.isDirectory() && (entry.name === "failed" || entry.name === "screenshots")) rmSync(path, { recursive: true, force: true });
-  }
+/** Entries of an earlier report that a new one keeps: everything the runner and the report check do not generate. */
+function keptFromEarlierReport(name: string): boolean {
+  return !/\.(ipynb|html)$/.test(name) && !["failed", "interrupted", "screenshots"].includes(name);
+}
+
+function signalName(signal: AbortSignal | undefined): string {
+  return typeof signal?.reason === "string" ? signal.reason : "a signal";
 }
 
 /**
@@ -65,8 +78,15 @@ function clearGeneratedFiles(outDir: string): void {
  * is opened) and its HTML export (outDir/<name>.html, `jupyter nbconvert --to html`), and
  * outDir/index.html linking them (`reportIndexHtml`). Progress goes to the terminal: which notebook,
  * which cell, elapsed time. The run stops at the first failing notebook: the message names the notebook,
- * the failing cell (index and first source line) and its real error text; index.html is still written,
- * with the failure and the notebooks not run.
+ * the failing cell (index and first source line) and its real error text (or how the kernel died: exit
+ * code or signal); index.html is still written, with the failure and the notebooks not run.
+ *
+ * The report is built in a staging folder beside outDir and swapped in at the end (`swapInFolder`), so
+ * outDir always holds a whole report. When `options.signal` aborts (Ctrl-C), the running notebook is
+ * saved marked as interrupted, every process of the run (nbconvert, the kernel, anything they started)
+ * is ended, outDir keeps its previous report, and the staging folder becomes outDir/interrupted/ (its
+ * index.html says where the run stopped). Temporary files (the hook configuration, kernel logs, the
+ * kernel's connection file) are removed in every case.
  *
  * Cost: the notebooks' own run time, plus about 2-4 s per notebook for kernel start-up, HTML export
  * and trust.
@@ -84,17 +104,23 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
   const write = options.write ?? ((text: string) => void process.stderr.write(text));
   const interactive = options.interactive ?? false;
   const startedAt = new Date().toISOString();
-  clearGeneratedFiles(options.outDir);
+  const signal = options.signal;
+  const stagingDir = stagingFolderFor(options.outDir, keptFromEarlierReport);
   const hookDir = mkdtempSync(join(tmpdir(), "mp-report-"));
   const hookConfigPath = join(hookDir, "mp_report_hooks.py");
   writeFileSync(hookConfigPath, nbconvertHookConfig);
   const entries: ReportNotebookEntry[] = [];
   const count = options.notebooks.length;
   let ok = true;
+  let interrupted = false;
   try {
     for (const [k, notebookPath] of options.notebooks.entries()) {
       const name = basename(notebookPath);
       const tag = `[${k + 1}/${count}] ${name}`;
+      if (signal?.aborted === true && ok && !interrupted) {
+        interrupted = true;
+        ok = false;
+      }
       if (!ok) {
         entries.push({ name, status: "not run", durationMs: null });
         continue;
@@ -110,19 +136,44 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
       const ticker = setInterval(() => show(), interactive ? 1000 : 30000);
       const run = await executeNotebook(notebookPath, {
         jupyter: options.jupyter,
-        outDir: options.outDir,
+        outDir: stagingDir,
         hookConfigPath,
         timeoutSeconds: options.timeoutSeconds,
         env: options.env,
+        ...(signal !== undefined ? { signal } : {}),
         onCell: (cellIndex, cellCount) => {
           cellText = `running cell index ${cellIndex} (of ${cellCount} cells)`;
           if (interactive) show();
         },
       });
       clearInterval(ticker);
+      if (run.interrupted) {
+        ok = false;
+        interrupted = true;
+        cellText = `INTERRUPTED (${signalName(signal)})`;
+        show(true);
+        const failure = run.failure;
+        const where = failure
+          ? ` while cell index ${failure.cellIndex} was running (first line: ${JSON.stringify(failure.firstLine)})`
+          : "";
+        write(`\nInterrupted (${signalName(signal)})${where} in ${notebookPath}; every process of the run was ended.\n`);
+        // The partly executed notebook, marked as interrupted, takes the executed notebook's place in interrupted/.
+        if (run.failedNotebookPath) {
+          renameSync(run.failedNotebookPath, run.executedPath);
+          if (readdirSync(dirname(run.failedNotebookPath)).length === 0) rmdirSync(dirname(run.failedNotebookPath));
+        }
+        entries.push({
+          name,
+          status: "interrupted",
+          durationMs: run.durationMs,
+          ...(run.failedNotebookPath ? { notebook: relative(stagingDir, run.executedPath) } : {}),
+          ...(failure !== undefined ? { failure } : {}),
+        });
+        continue;
+      }
       if (!run.ok) {
         ok = false;
-        cellText = run.timedOut ? "TIMED OUT" : "FAILED";
+        cellText = run.timedOut || run.failure?.stop === "timeout" ? "TIMED OUT" : "FAILED";
         show(true);
         const failure = run.failure;
         const where = failure
@@ -130,31 +181,46 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
           : "before any cell could be identified";
         write(`\nNotebook ${notebookPath} failed ${where}:\n\n`);
         write(`${(failure?.errorText ?? run.detail).replace(/^/gm, "    ")}\n\n`);
-        if (run.failedNotebookPath) write(`The partly executed notebook is ${run.failedNotebookPath}\n`);
+        if (run.failedNotebookPath) {
+          write(`The partly executed notebook is ${join(options.outDir, relative(stagingDir, run.failedNotebookPath))}\n`);
+        }
         entries.push({
           name,
           status: "failed",
           durationMs: run.durationMs,
-          ...(run.failedNotebookPath ? { notebook: relative(options.outDir, run.failedNotebookPath) } : {}),
+          ...(run.failedNotebookPath ? { notebook: relative(stagingDir, run.failedNotebookPath) } : {}),
           failure: failure ?? { cellIndex: -1, firstLine: "", errorText: run.detail },
         });
         continue;
       }
       cellText = "exporting HTML";
       if (interactive) show();
-      const html = await runCommand(options.jupyter, ["nbconvert", "--to", "html", "--output-dir", options.outDir, run.executedPath], {
+      const html = await runCommand(options.jupyter, ["nbconvert", "--to", "html", "--output-dir", stagingDir, run.executedPath], {
         env: options.env,
         timeoutMs: 300000,
+        ...(signal !== undefined ? { signal } : {}),
       });
       // `jupyter trust` is nbformat's TrustNotebookApp; Debian ships it without the jupyter-trust launcher.
-      const trust = await runCommand(options.python, ["-m", "nbformat.sign", run.executedPath], { env: options.env, timeoutMs: 120000 });
-      const htmlPath = join(options.outDir, `${basename(notebookPath, ".ipynb")}.html`);
+      const trust = await runCommand(options.python, ["-m", "nbformat.sign", run.executedPath], {
+        env: options.env,
+        timeoutMs: 120000,
+        ...(signal !== undefined ? { signal } : {}),
+      });
+      const htmlPath = join(stagingDir, `${basename(notebookPath, ".ipynb")}.html`);
+      if (html.interrupted || trust.interrupted) {
+        ok = false;
+        interrupted = true;
+        show(true);
+        write(`\nInterrupted (${signalName(signal)}) while exporting ${run.executedPath}; every process of the run was ended.\n`);
+        entries.push({ name, status: "interrupted", durationMs: run.durationMs, notebook: relative(stagingDir, run.executedPath) });
+        continue;
+      }
       if (html.status !== 0 || !existsSync(htmlPath) || trust.status !== 0) {
         ok = false;
         cellText = "FAILED";
         show(true);
         write(`\nExporting or trusting ${run.executedPath} failed:\n${(html.status !== 0 ? html.stderr : trust.stderr).trimEnd()}\n`);
-        entries.push({ name, status: "failed", durationMs: run.durationMs, notebook: relative(options.outDir, run.executedPath) });
+        entries.push({ name, status: "failed", durationMs: run.durationMs, notebook: relative(stagingDir, run.executedPath) });
         continue;
       }
       cellText = "ok";
@@ -163,10 +229,13 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
         name,
         status: "ok",
         durationMs: run.durationMs,
-        html: relative(options.outDir, htmlPath),
-        notebook: relative(options.outDir, run.executedPath),
+        html: relative(stagingDir, htmlPath),
+        notebook: relative(stagingDir, run.executedPath),
       });
     }
+  } catch (error) {
+    rmSync(stagingDir, { recursive: true, force: true });
+    throw error;
   } finally {
     rmSync(hookDir, { recursive: true, force: true });
   }
@@ -175,7 +244,7 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
   for (const [key, value] of Object.entries(options.env)) if (key.startsWith("MP_") && value !== undefined) parameters[key] = value;
   parameters["MP_MODE"] = options.mode;
   const summary: ReportSummary = {
-    title: "migration-penalties: notebook report",
+    title: interrupted ? "migration-penalties: notebook report (interrupted)" : "migration-penalties: notebook report",
     mode: options.mode,
     startedAt,
     commit: git.commit,
@@ -183,8 +252,19 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
     parameters,
     notebooks: entries,
   };
-  const indexPath = join(options.outDir, "index.html");
-  writeFileSync(indexPath, reportIndexHtml(summary));
-  return { ok, summary, indexPath };
+  writeFileSync(join(stagingDir, "index.html"), reportIndexHtml(summary));
+  if (interrupted) {
+    const interruptedDir = join(options.outDir, "interrupted");
+    mkdirSync(options.outDir, { recursive: true });
+    rmSync(interruptedDir, { recursive: true, force: true });
+    renameSync(stagingDir, interruptedDir);
+    write(
+      `The report in ${options.outDir} is unchanged; what this run did is in ${interruptedDir}` +
+        ` (index.html; a notebook stopped midway is marked as interrupted).\n`,
+    );
+    return { ok: false, summary, indexPath: join(interruptedDir, "index.html"), interrupted: true };
+  }
+  swapInFolder(stagingDir, options.outDir, keptFromEarlierReport);
+  return { ok, summary, indexPath: join(options.outDir, "index.html"), interrupted: false };
 }
 

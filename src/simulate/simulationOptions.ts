@@ -1,22 +1,14 @@
 import { isTransferable } from "../model/policy";
 import { availableParallelism } from "node:os";
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
+import type { Progress } from "../model/progress";
 import type { SystemParams } from "../model/system";
 import { MAX_REPLICATION_INDEX } from "../random/replicationStream";
 import { DEFAULT_STABILITY_TOLERANCE } from "../statistics/stabilityVerdict";
 import { DEFAULT_PRECISION_REPLICATIONS, type PrecisionTarget, type ResolvedPrecision, resolvePrecision } from "./precisionTarget";
 
-/** Progress of a run, reported through {@link SimulationOptions.onProgress}. */
-export interface SimulationProgress {
-  /** Fraction of the whole run done, in [0, 1] (all replications, warm-up included). */
-  readonly fraction: number;
-  /** Events simulated so far (all replications, warm-up included). */
-  readonly events: number;
-  /** Wall-clock seconds since the run started. */
-  readonly elapsedSeconds: number;
-  /** Estimated wall-clock seconds left (NaN until some progress is made). */
-  readonly etaSeconds: number;
-}
+/** Progress of a run, reported through {@link SimulationOptions.onProgress}: the package's one progress type (events: all replications, warm-up included). */
+export type SimulationProgress = Progress;
 
 /**
  * How to run the simulator. Every field is optional; {@link resolveSimulationOptions} fills defaults and

@@ -1,0 +1,205 @@
+// Fault injection for the notebook runner (npm run report): Ctrl-C during a run, and kernels that die.
+// Each test runs the real runner (src/report/main.ts through tsx) on a fixture notebook with the project's
+// tslab kernel, so it needs Jupyter and the kernel registered (bash scripts/prepare.sh); without them the
+// tests are skipped, except under CI, where they fail. About 10 s per report on a 2-core machine.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { tslabKernelspecProblem } from "../src/report/tslabKernelspecProblem";
+import { clockTicks, processesOf, type ProcessEntry } from "./support/processScan";
+
+const root = resolve(__dirname, "..");
+const kernelBinary = join(root, "node_modules", ".bin", "tslab");
+const unavailable = !existsSync("/usr/bin/jupyter")
+  ? "Jupyter is not installed (npm run setup installs it)"
+  : tslabKernelspecProblem(root, { probe: false });
+const skip = unavailable !== null && process.env["CI"] === undefined ? `skipped: ${unavailable}` : false;
+
+interface Run {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderr: string;
+  /** Processes of the run still alive right after the runner exited. */
+  readonly survivors: ProcessEntry[];
+}
+
+interface Work {
+  readonly dir: string;
+  readonly marker: string;
+  readonly env: Record<string, string>;
+}
+
+function makeWork(): Work {
+  const dir = mkdtempSync(join(tmpdir(), "mp-report-faults-"));
+  mkdirSync(join(dir, "tmp"));
+  const marker = `MP_TEST_RUN=${randomBytes(8).toString("hex")}`;
+  const [name, value] = marker.split("=") as [string, string];
+  // TMPDIR inside the work folder: the hook folder and the kernel's connection file must be gone afterwards.
+  return { dir, marker, env: { [name]: value, TMPDIR: join(dir, "tmp"), MP_TEST_STARTED: join(dir, "started") } };
+}
+
+/**
+ * Runs the report on `notebook` (in work.dir); `whileRunning` may act on the runner's process group.
+ * Survivors are the processes of the work folder and of the run's environment marker, and, with
+ * `anyNewKernel`, every kernel of this checkout started meanwhile (only for a report that runs alone).
+ */
+function runReport(work: Work, notebook: string, anyNewKernel: boolean, whileRunning?: (pgid: number) => Promise<void>): Promise<Run> {
+  const since = clockTicks();
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "report", "main.ts"), notebook, "--out", join(work.dir, "reports")], {
+    cwd: root,
+    env: { ...process.env, ...work.env, MP_MODE: "quick" },
+    // A process group of its own, as a shell gives a foreground job: Ctrl-C signals the whole group.
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const limit = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 120000);
+  const exited = new Promise<Run>((resolvePromise) => {
+    child.on("close", (code, signal) => {
+      clearTimeout(limit);
+      const query = { folder: work.dir, marker: work.marker, ...(anyNewKernel ? { command: `${kernelBinary} kernel`, since } : {}) };
+      resolvePromise({ code, signal, stderr, survivors: processesOf(query) });
+    });
+  });
+  if (whileRunning) void whileRunning(child.pid!).catch((error: unknown) => {
+    stderr += `\n(the test's action failed: ${String(error)})`;
+    process.kill(-child.pid!, "SIGKILL");
+  });
+  return exited;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function killSurvivors(survivors: readonly ProcessEntry[]): void {
+  for (const p of survivors) {
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+}
+
+function filesUnder(dir: string, prefix = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix + entry.name;
+    if (entry.isDirectory()) Object.assign(out, filesUnder(join(dir, entry.name), `${rel}/`));
+    else out[rel] = readFileSync(join(dir, entry.name), "utf8");
+  }
+  return out;
+}
+
+interface SavedNotebook {
+  metadata: { mp_report?: Record<string, unknown> };
+  cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[];
+}
+
+const outputText = (nb: SavedNotebook, cell: number): string =>
+  (nb.cells[cell]?.outputs ?? []).map((o) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? ""))).join("");
+
+test("Ctrl-C during a report ends every process, keeps the previous report, saves the notebook marked as interrupted", { skip }, async () => {
+  const work = makeWork();
+  try {
+    const notebook = join(work.dir, "sleeps.ipynb");
+    copyFileSync(join(__dirname, "report-fixture-sleeps.ipynb"), notebook);
+    // The previous, complete report.
+    const reports = join(work.dir, "reports");
+    mkdirSync(join(reports, "failed"), { recursive: true });
+    writeFileSync(join(reports, "index.html"), "<html>the previous report</html>\n");
+    writeFileSync(join(reports, "00-old.html"), "<html>an old page</html>\n");
+    writeFileSync(join(reports, "00-old.ipynb"), "{}\n");
+    writeFileSync(join(reports, "failed", "01-old.ipynb"), "{}\n");
+    writeFileSync(join(reports, "notes.txt"), "a file of the user's\n");
+    const before = filesUnder(reports);
+
+    const run = await runReport(work, notebook, true, async (pgid) => {
+      // The sleeping cell writes MP_TEST_STARTED once it runs.
+      await waitFor(() => existsSync(work.env["MP_TEST_STARTED"]!), 90000, "the sleeping cell to start");
+      process.kill(-pgid, "SIGINT");
+    });
+    killSurvivors(run.survivors);
+    assert.deepEqual(run.survivors, [], "no process of the run outlives it");
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /Interrupted \(SIGINT\) while cell index 1 was running \(first line: "\/\/ says that it started, then sleeps for a minute"\)/);
+
+    const after = filesUnder(reports);
+    const interrupted = Object.keys(after).filter((name) => name.startsWith("interrupted/")).sort();
+    for (const name of interrupted) delete after[name];
+    assert.deepEqual(after, before, "the previous report is intact");
+    assert.deepEqual(interrupted, ["interrupted/index.html", "interrupted/sleeps.ipynb"]);
+    const saved = JSON.parse(readFileSync(join(reports, "interrupted", "sleeps.ipynb"), "utf8")) as SavedNotebook;
+    assert.deepEqual(saved.metadata.mp_report, { failed_cell: 1, reason: "interrupted", signal: "SIGINT" });
+    assert.equal(outputText(saved, 0), "before\n");
+    assert.match(outputText(saved, 1), /^Interrupted \(SIGINT\) while this cell was running; the cells after it did not run\.\n$/);
+    assert.match(readFileSync(join(reports, "interrupted", "index.html"), "utf8"), /The run was interrupted: this report is incomplete\./);
+
+    // Temporary files: no staging folder beside the report, no hook folder or kernel connection file in TMPDIR.
+    assert.deepEqual(readdirSync(work.dir).filter((name) => name.startsWith(".reports.")), []);
+    assert.deepEqual(readdirSync(join(work.dir, "tmp")).filter((name) => !name.startsWith("tsx-")), []);
+    // Nothing writes into the report afterwards (an orphaned nbconvert used to, about 40 s later).
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(Object.keys(filesUnder(reports)).sort(), [...Object.keys(before), ...interrupted].sort());
+  } finally {
+    rmSync(work.dir, { recursive: true, force: true });
+  }
+});
+
+test("a kernel killed by SIGKILL or exiting with a status is named, with the cell, and the partial notebook is saved", { skip }, async () => {
+  const cases = [
+    {
+      fixture: "report-fixture-kernel-sigkill.ipynb",
+      firstLine: "// the kernel kills itself with SIGKILL, as the out-of-memory killer would",
+      headline: "kernel died (signal SIGKILL: likely out of memory)",
+      kernel: { signal: "SIGKILL", signal_number: 9 },
+    },
+    {
+      fixture: "report-fixture-kernel-exit.ipynb",
+      firstLine: "// the kernel exits with status 3",
+      headline: "kernel died (exit code 3)",
+      kernel: { exit_code: 3 },
+    },
+  ];
+  // The two reports run at the same time: each is mostly kernel start-up.
+  await Promise.all(
+    cases.map(async (c) => {
+      const work = makeWork();
+      try {
+        const notebook = join(work.dir, c.fixture);
+        copyFileSync(join(__dirname, c.fixture), notebook);
+        // Two reports run at once here, so each looks only for its own processes.
+        const run = await runReport(work, notebook, false);
+        killSurvivors(run.survivors);
+        assert.deepEqual(run.survivors, [], "no process of the run outlives it");
+        assert.equal(run.code, 1, run.stderr);
+        assert.ok(
+          run.stderr.includes(`failed in cell index 1 (first line: ${JSON.stringify(c.firstLine)}):\n\n    ${c.headline}\n`),
+          run.stderr,
+        );
+        assert.ok(!run.stderr.includes("CancelledError"), run.stderr);
+        const failedPath = join(work.dir, "reports", "failed", c.fixture);
+        assert.ok(run.stderr.includes(`The partly executed notebook is ${failedPath}`), run.stderr);
+        const saved = JSON.parse(readFileSync(failedPath, "utf8")) as SavedNotebook;
+        assert.deepEqual(saved.metadata.mp_report, { failed_cell: 1, reason: "kernel died", error: "DeadKernelError: Kernel died", kernel: c.kernel });
+        assert.equal(outputText(saved, 0), "before\n");
+        assert.equal(outputText(saved, 1), "The kernel died while this cell was running.\n");
+        const index = readFileSync(join(work.dir, "reports", "index.html"), "utf8");
+        assert.ok(index.includes(`<pre>${c.headline}</pre>`), "index.html names the kernel's death");
+        assert.deepEqual(readdirSync(join(work.dir, "tmp")).filter((name) => !name.startsWith("tsx-")), []);
+      } finally {
+        rmSync(work.dir, { recursive: true, force: true });
+      }
+    }),
+  );
+});
