@@ -7,8 +7,10 @@ cd "$root"
 
 bash scripts/install-system.sh
 bash scripts/prepare.sh
+echo "== API reference -> reports/api (TypeDoc)" >&2
+npm run -s docs
 echo "== notebooks -> reports/ (MP_MODE=${MP_MODE:-quick})" >&2
 npm run -s report
 echo
-echo "Setup done. Report: $root/reports/index.html"
+echo "Setup done. Report: $root/reports/index.html (API reference: $root/reports/api/index.html)"
 echo "Open the notebooks with: npm run notebook   (and keep 'npm run watch' running while editing src/)"

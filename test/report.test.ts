@@ -13,6 +13,8 @@ import { figureHtml } from "../src/display/figureHtml";
 import { lineFigure } from "../src/display/lineFigure";
 import { plotlyBundleHtml } from "../src/display/plotlyBundleHtml";
 import { runCommand } from "../src/report/runCommand";
+import { notebookClaims } from "../src/report/notebookClaims";
+import { CLAIMS_MIME_TYPE } from "../src/display/claimsTable";
 import { stagingFolderFor, swapInFolder } from "../src/report/stagedFolder";
 import { processesOf } from "./support/processScan";
 
@@ -95,6 +97,46 @@ test("reportIndexHtml: title, mode, date, commit, parameters, links, durations, 
   assert.match(allOk, /The notebook ran without errors\./);
   assert.match(reportIndexHtml({ ...summary, notebooks: [summary.notebooks[0]!, summary.notebooks[0]!] }), /All 2 notebooks ran without errors\./);
   assert.ok(!allOk.includes("uncommitted"));
+});
+
+test("reportIndexHtml gathers every notebook's claims into one table linking to the evidence, and links the API reference", () => {
+  const claim = (id: string, verdict: "holds" | "fails" | "undetermined") => ({
+    id, statement: `statement ${id}`, source: "Fig. 3", measured: { quantity: "growth", mean: 0.001, ci95: [0, 0.002] as const }, verdict, evidence: "e",
+  });
+  const html = reportIndexHtml({
+    title: "t", mode: "quick", startedAt: "2026-01-02T03:04:05.000Z", commit: "c", dirty: false, parameters: {},
+    notebooks: [
+      { name: "01-a.ipynb", status: "ok", durationMs: 1, html: "01-a.html", claims: [claim("x", "holds"), claim("y", "undetermined")] },
+      { name: "02-b.ipynb", status: "ok", durationMs: 1, html: "02-b.html", claims: [claim("z", "fails")] },
+    ],
+    apiReference: "api/index.html",
+  });
+  assert.match(html, /<h2>Claims<\/h2>/);
+  assert.match(html, /3 claims: 1 hold, 1 fail, 1 undetermined/);
+  assert.match(html, /<a href="01-a.html#claim-x">statement x<\/a>/);
+  assert.match(html, /<a href="02-b.html#claim-z">statement z<\/a>/);
+  assert.match(html, /<td class="verdict-fails">fails<\/td>/);
+  assert.match(html, /<a href="api\/index.html">/);
+  const none = reportIndexHtml({ title: "t", mode: "quick", startedAt: "x", commit: "c", dirty: false, parameters: {},
+    notebooks: [{ name: "00.ipynb", status: "ok", durationMs: 1, html: "00.html" }] });
+  assert.ok(!none.includes("<h2>Claims</h2>") && !none.includes("API reference"), "no empty claims table, no dead link");
+});
+
+test("notebookClaims reads the claims showClaims saved in an executed notebook", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mp-claims-"));
+  try {
+    const file = join(dir, "n.ipynb");
+    const claims = [{ id: "a", statement: "s", source: "p", measured: { quantity: "q", mean: 1 }, verdict: "holds", evidence: "e" }];
+    writeFileSync(file, JSON.stringify({ cells: [{ cell_type: "code", outputs: [
+      { output_type: "display_data", data: { "text/html": "<table></table>" } },
+      { output_type: "display_data", data: { [CLAIMS_MIME_TYPE]: JSON.stringify(claims) } },
+    ] }, { cell_type: "markdown" }] }));
+    assert.deepEqual(notebookClaims(file), claims);
+    writeFileSync(file, JSON.stringify({ cells: [{ cell_type: "code", outputs: [{ data: { [CLAIMS_MIME_TYPE]: "[1]" } }] }] }));
+    assert.throws(() => notebookClaims(file), /does not hold claims/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("runMode reads MP_MODE: quick by default, full, nothing else", () => {

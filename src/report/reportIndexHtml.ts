@@ -1,4 +1,6 @@
+import { measurementText } from "../display/claimsTable";
 import { escapeHtml } from "../display/escapeHtml";
+import type { Claim } from "../study/claims";
 import { formatDuration } from "../display/formatDuration";
 import type { RunMode } from "./runMode";
 
@@ -16,6 +18,8 @@ export interface ReportNotebookEntry {
   readonly notebook?: string;
   /** On failure or interrupt: the cell and its error (or where the run stopped). */
   readonly failure?: { readonly cellIndex: number; readonly firstLine: string; readonly errorText: string };
+  /** The claims the executed notebook shows (see notebookClaims). */
+  readonly claims?: readonly Claim[];
 }
 
 /** What the report's index page shows. */
@@ -31,13 +35,17 @@ export interface ReportSummary {
   /** MP_* variables passed to the notebooks (MP_MODE included). */
   readonly parameters: Readonly<Record<string, string>>;
   readonly notebooks: readonly ReportNotebookEntry[];
+  /** Link to the API reference (reports/api/index.html), relative to the report folder, when it exists. */
+  readonly apiReference?: string;
 }
 
 /**
  * Builds reports/index.html: title, run mode, date, git commit (marked when the checkout had
  * uncommitted changes), the MP_* parameters, and one row per notebook with its status, duration and
  * links to its HTML export and executed notebook; a failed notebook shows its failing cell and error, an
- * interrupted run says so.
+ * interrupted run says so. Below, every notebook's claims in one table (notebook | claim | paper | ours |
+ * verdict), each linking to its row in the notebook's HTML export, with the count of each verdict; and a link
+ * to the API reference when there is one.
  * Pure; cost O(size of the summary).
  *
  * @param summary what the run did
@@ -72,6 +80,23 @@ export function reportIndexHtml(summary: ReportSummary): string {
     return `<tr class="${n.status === "ok" ? "ok" : n.status === "not run" ? "skipped" : "failed"}"><td>${title}${failure}</td><td>${e(n.status)}</td><td class="num">${e(duration)}</td><td>${notebookLink}</td></tr>`;
   });
   const commit = `${e(summary.commit)}${summary.dirty ? " (with uncommitted changes)" : ""}`;
+  const claims = summary.notebooks.flatMap((n) => (n.claims ?? []).map((c) => ({ n, c })));
+  const count = (v: Claim["verdict"]): number => claims.filter((x) => x.c.verdict === v).length;
+  const claimRows = claims.map(({ n, c }) => {
+    const link = n.html !== undefined ? `<a href="${e(n.html)}#claim-${e(c.id)}">${e(c.statement)}</a>` : e(c.statement);
+    return `<tr class="claim ${e(c.verdict)}"><td>${e(n.name)}</td><td>“${link}”</td><td>${e(c.source)}</td>` +
+      `<td>${e(c.measured.quantity)}: ${e(measurementText(c.measured))}</td><td class="verdict-${e(c.verdict)}">${e(c.verdict)}</td></tr>`;
+  });
+  const claimsSection = claims.length === 0 ? "" : `
+<h2>Claims</h2>
+<p>${claims.length} claims: ${count("holds")} hold, ${count("fails")} fail, ${count("undetermined")} undetermined at this run's precision (run mode ${e(summary.mode)}). Each links to its evidence.</p>
+<table class="claims">
+<thead><tr><th>Notebook</th><th>Claim (the paper's words)</th><th>Paper</th><th>Ours</th><th>Verdict</th></tr></thead>
+<tbody>
+${claimRows.join("\n")}
+</tbody>
+</table>`;
+  const api = summary.apiReference !== undefined ? `<p>API reference: <a href="${e(summary.apiReference)}">${e(summary.apiReference)}</a></p>` : "";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -82,6 +107,8 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; pa
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #ddd; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.verdict-holds { background: #e6f4ea; color: #137333; } td.verdict-fails { background: #fce8e6; color: #a50e0e; }
+td.verdict-undetermined { background: #f1f3f4; color: #3c4043; }
 tr.failed td { background: #fdecea; }
 tr.skipped td { color: #888; }
 .verdict.ok { color: #1b5e20; } .verdict.failed { color: #b71c1c; font-weight: bold; }
@@ -105,6 +132,8 @@ ${verdict}
 ${rows.join("\n")}
 </tbody>
 </table>
+${claimsSection}
+${api}
 </body>
 </html>
 `;

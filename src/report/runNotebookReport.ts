@@ -5,6 +5,8 @@ import { basename, dirname, join, relative } from "node:path";
 import { formatDuration } from "../display/formatDuration";
 import { executeNotebook } from "./executeNotebook";
 import { nbconvertHookConfig } from "./nbconvertHookConfig";
+import type { Claim } from "../study/claims";
+import { notebookClaims } from "./notebookClaims";
 import { reportIndexHtml, type ReportNotebookEntry, type ReportSummary } from "./reportIndexHtml";
 import { runCommand } from "./runCommand";
 import type { RunMode } from "./runMode";
@@ -225,12 +227,19 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
       }
       cellText = "ok";
       write(interactive ? `\r${tag}: ok in ${formatDuration(run.durationMs)}\u001b[K\n` : `${tag}: ok in ${formatDuration(run.durationMs)}\n`);
+      let claims: Claim[] = [];
+      try {
+        claims = notebookClaims(run.executedPath);
+      } catch (error) {
+        write(`${tag}: its claims could not be read (${error instanceof Error ? error.message : String(error)})\n`);
+      }
       entries.push({
         name,
         status: "ok",
         durationMs: run.durationMs,
         html: relative(stagingDir, htmlPath),
         notebook: relative(stagingDir, run.executedPath),
+        ...(claims.length > 0 ? { claims } : {}),
       });
     }
   } catch (error) {
@@ -251,6 +260,8 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
     dirty: git.dirty,
     parameters,
     notebooks: entries,
+    // The API reference (npm run docs) is not built by the report; it moves into the new report at the swap.
+    ...(existsSync(join(options.outDir, "api", "index.html")) ? { apiReference: "api/index.html" } : {}),
   };
   writeFileSync(join(stagingDir, "index.html"), reportIndexHtml(summary));
   if (interrupted) {
