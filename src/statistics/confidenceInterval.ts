@@ -1,5 +1,6 @@
 import tQuantile = require("@stdlib/stats-base-dists-t-quantile");
 import { requireNumber } from "../model/parameterError";
+import { mean as simpleMean, sampleStandardDeviation } from "./simpleStatistics";
 
 /** A mean with its two-sided confidence interval. */
 export interface MeanEstimate {
@@ -20,7 +21,8 @@ export interface MeanEstimate {
 /**
  * The Student-t confidence interval for the mean of independent, roughly normal observations
  * (replication means or batch means): mean +- t_{(1+level)/2, k-1} s / sqrt(k). The t quantile comes from
- * `@stdlib` (exact to double precision), not from an approximation. The variance uses Welford's update.
+ * `@stdlib` (exact to double precision), not from an approximation. The mean and the sample standard deviation
+ * come from simple-statistics (compensated sum; two-pass variance), not from hand-written sums.
  * Cost O(k). With k < 2 the bounds are NaN (no interval can be formed from one observation).
  *
  * @param values the observations (not mutated)
@@ -31,19 +33,12 @@ export interface MeanEstimate {
 export function meanConfidenceInterval(values: ArrayLike<number>, level = 0.95): MeanEstimate {
   requireNumber("level", level, 0, 1);
   const k = values.length;
-  let mean = 0;
-  let m2 = 0;
-  for (let j = 0; j < k; j++) {
-    const x = values[j] as number;
-    const delta = x - mean;
-    mean += delta / (j + 1);
-    m2 += delta * (x - mean);
-  }
-  if (k === 0) mean = NaN;
+  const xs = Array.from(values);
+  const mean = k === 0 ? NaN : simpleMean(xs);
   if (k < 2) {
     return { mean, ci95: [NaN, NaN], halfWidth: NaN, count: k, standardDeviation: NaN, level };
   }
-  const sd = Math.sqrt(m2 / (k - 1));
+  const sd = sampleStandardDeviation(xs);
   const halfWidth = tQuantile((1 + level) / 2, k - 1) * (sd / Math.sqrt(k));
   return { mean, ci95: [mean - halfWidth, mean + halfWidth], halfWidth, count: k, standardDeviation: sd, level };
 }

@@ -1,6 +1,7 @@
 import tQuantile = require("@stdlib/stats-base-dists-t-quantile");
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 import { type MeanEstimate, meanConfidenceInterval } from "./confidenceInterval";
+import { linearRegression } from "./simpleStatistics";
 
 /** One batch of a run's post-warm-up output, as the stability test reads it. */
 export interface GrowthBatch {
@@ -162,7 +163,6 @@ export function stabilityVerdict(
 
   // Fixed-effects least squares: slope of (meanLevel - replication mean) on (midTime - replication mean).
   let sxx = 0;
-  let sxy = 0;
   const centred: Array<[number, number]> = [];
   // Halves, and the shortest replication in events per queue.
   const first: number[] = [];
@@ -186,7 +186,6 @@ export function stabilityVerdict(
       const y = b.meanLevel / queues - my;
       centred.push([x, y]);
       sxx += x * x;
-      sxy += x * y;
     }
     if (events / queues < eventsPerQueue) {
       eventsPerQueue = events / queues;
@@ -207,7 +206,8 @@ export function stabilityVerdict(
   let slope = NaN;
   let slopeHalf = NaN;
   if (sxx > 0 && dof >= 1) {
-    slope = sxy / sxx;
+    // The fixed-effects slope is the least-squares slope of the centred points (simple-statistics).
+    slope = linearRegression(centred).m;
     let rss = 0;
     for (const [x, y] of centred) rss += (y - slope * x) ** 2;
     slopeHalf = tQuantile((1 + level) / 2, dof) * Math.sqrt(rss / dof / sxx);
@@ -308,20 +308,6 @@ function wider(a: MeanEstimate, b: MeanEstimate | null): MeanEstimate {
 
 /** The least-squares slope of one replication's batch mean levels per queue against time (NaN below 2 batches). */
 function olsSlope(list: readonly GrowthBatch[], queues: number): number {
-  if (list.length < 2) return NaN;
-  let mt = 0;
-  let my = 0;
-  for (const b of list) {
-    mt += b.midTime;
-    my += b.meanLevel / queues;
-  }
-  mt /= list.length;
-  my /= list.length;
-  let sxx = 0;
-  let sxy = 0;
-  for (const b of list) {
-    sxx += (b.midTime - mt) ** 2;
-    sxy += (b.midTime - mt) * (b.meanLevel / queues - my);
-  }
-  return sxx > 0 ? sxy / sxx : NaN;
+  if (list.length < 2 || list.every((b) => b.midTime === (list[0] as GrowthBatch).midTime)) return NaN;
+  return linearRegression(list.map((b) => [b.midTime, b.meanLevel / queues] as const)).m;
 }
