@@ -1,11 +1,16 @@
-import { requireInteger } from "../model/parameterError";
+import { ParameterError, requireInteger } from "../model/parameterError";
 import { migrationRule, sampleCount } from "../model/policy";
+import { validateSampling } from "../model/sampling";
 import { type SystemParams, validateSystem } from "../model/system";
 import { boundedIndex, boundedIndexSmall } from "../random/boundedIndex";
 import { nextExponential } from "../random/exponentialZiggurat";
 import { replicationStreamState } from "../random/replicationStream";
 import { nextXoroshiro128PlusHigh32 } from "../random/xoroshiro128Plus";
+import {
+  RECORD_CAPACITY, RECORD_FIELDS, initialLevels, lastEventBy, mergeRecordPairs, storeRecord, unpackRecords,
+} from "./eventLoopParts";
 import { JobDelayTracker } from "./jobDelayTracker";
+import { runReplicationKernel } from "./kernelReplication";
 import type { ReplicationResult } from "./replicationResult";
 import { shortestSampleThresholds, shortestSampledLevel } from "./shortestSampledLevel";
 import { type ResolvedSimulationOptions, type SimulationOptions, resolveSimulationOptions } from "./simulationOptions";
@@ -79,9 +84,8 @@ export function simulateReplication(params: SystemParams, options: SimulationOpt
 export type ReplicationProgress = (fraction: number, events: number) => void;
 
 const TWO_POW_32 = 4294967296;
-const RECORD_FIELDS = 10;
-const RECORD_CAPACITY = 1024; // records kept; pairs merge when full, so 512..1024 of them after a long run
-const PROGRESS_EVENTS = 1 << 21;
+/** Events between two progress reports. */
+export const PROGRESS_EVENTS = 1 << 21;
 
 /** Level arrays of the sorted structure, in a holder so that their (rare) growth can live outside the loop. */
 interface LevelArrays {
@@ -90,15 +94,43 @@ interface LevelArrays {
 }
 
 
+/** Which implementation of the event loop runs a replication (see {@link runReplication}). */
+export type EventLoopEngine = "auto" | "kernel" | "reference";
+
 /**
  * The event loop behind {@link simulateReplication}, for already validated inputs (the worker threads call
  * it directly). Not part of the public API.
+ *
+ * Two implementations give bit-identical results (tested): the WebAssembly kernel (kernelReplication.ts,
+ * the fast one) and the TypeScript reference loop below (the readable one, and the only one that can call a
+ * rule that is not monotone in the target's length, since the kernel reads the rule as a table of
+ * thresholds). `engine` "auto" takes the kernel whenever it can.
  */
 export function runReplication(
   params: SystemParams,
   o: ResolvedSimulationOptions,
   replication: number,
   onProgress?: ReplicationProgress,
+  engine: EventLoopEngine = "auto",
+): ReplicationResult {
+  // The built-in rules (q_i > q_i* + C; q_i > max(alpha q_i*, q_i* + K); q_i > q_i*) can only switch from
+  // "migrate" to "stay" as the target grows: true(own, t) implies true(own, t') for t' < t. A custom rule is
+  // not assumed to be.
+  const monotoneRule = params.policy.kind !== "custom";
+  if (engine === "kernel" && !monotoneRule) {
+    throw new ParameterError("engine", engine, '"auto" or "reference" for a rule not known to be monotone in the target\'s length');
+  }
+  if (engine !== "reference" && monotoneRule) return runReplicationKernel(params, o, replication, onProgress);
+  return runReplicationReference(params, o, replication, onProgress, monotoneRule);
+}
+
+/** The TypeScript reference event loop (see simulateReplication for the model, and the comments below). */
+function runReplicationReference(
+  params: SystemParams,
+  o: ResolvedSimulationOptions,
+  replication: number,
+  onProgress: ReplicationProgress | undefined,
+  monotoneRule: boolean,
 ): ReplicationResult {
   const wallStart = performance.now();
   const n = params.queues;
@@ -106,11 +138,11 @@ export function runReplication(
   const K = params.migrationPenalty;
   const sharing = params.policy.kind !== "none";
   const rule = migrationRule(params.policy, K); // created once per run, called in the loop
-  // The built-in rules (q_i > q_i* + C; q_i > max(alpha q_i*, q_i* + K); q_i > q_i*) can only switch from
-  // "migrate" to "stay" as the target grows: true(own, t) implies true(own, t') for t' < t. A custom rule is
-  // not assumed to be.
-  const monotoneRule = params.policy.kind !== "custom";
   const d = sampleCount(params.policy);
+  const scheme = validateSampling(params.sampling);
+  // The candidates of the shortest-sample draw: the n - 1 other queues, or all n under "all" (then c_l counts
+  // the own queue too, and a draw that picks the own queue means the job stays).
+  const ownExcluded = scheme === "all" ? 0 : 1;
 
   const rng = replicationStreamState(o.seed, replication);
   // One generator step per event. Its high word W decides the type: an arrival when W < A, with
@@ -122,7 +154,7 @@ export function runReplication(
   const arrivalThreshold = Math.round((lambda / (lambda + 1)) * TWO_POW_32);
   const reuseEventWord = arrivalThreshold >= 2 ** 28;
   const levelThreshold = sharing
-    ? shortestSampleThresholds(n, d, reuseEventWord ? arrivalThreshold : TWO_POW_32)
+    ? shortestSampleThresholds(n, d, reuseEventWord ? arrivalThreshold : TWO_POW_32, scheme)
     : new Float64Array(1);
   const smallN = n <= 32768; // then the queue index is computed in integer arithmetic (boundedIndexSmall)
   const queueThreshold = TWO_POW_32 % n;
@@ -133,28 +165,34 @@ export function runReplication(
   const q = new Int32Array(n);
   const order = new Int32Array(n);
   const position = new Int32Array(n);
-  for (let j = 0; j < n; j++) {
-    order[j] = j;
-    position[j] = j;
-  }
   const maxQueueLength = o.maxQueueLength;
   const levelHardCap = maxQueueLength + K + 2; // room for the event that crosses the limit
-  const levels: LevelArrays = {
-    levelStart: new Int32Array(Math.min(64, levelHardCap)).fill(n),
-    levelSum: new Float64Array(Math.min(64, levelHardCap)), // A_l above
-  };
-  levels.levelStart[0] = 0;
+  const start = initialLevels(o.initialState, n, K, levelHardCap, q, order, position);
+  const levels: LevelArrays = { levelStart: start.levelStart, levelSum: new Float64Array(start.levelStart.length) }; // A_l above
   let levelStart = levels.levelStart;
   let levelSum = levels.levelSum;
   let levelCap = levelStart.length;
-  let maxLevel = 0; // longest queue seen
-  let minLevel = 0; // length of the shortest queue now
-  let total = 0;
+  let maxLevel = start.maxLevel; // longest queue seen
+  let minLevel = start.minLevel; // length of the shortest queue now
+  let total = start.total;
 
   // Per-job delay bookkeeping (a FIFO list of jobs per queue).
   let trackingDelays = o.trackDelays;
   const tracker = new JobDelayTracker(trackingDelays ? n : 0, o.maxTrackedJobs);
   let delayStopEvent = NaN;
+  if (trackingDelays && total > 0) {
+    // Units present at time 0 are jobs of one unit each; they did not arrive during the run and are never counted.
+    for (let j = 0; j < n && trackingDelays; j++) {
+      for (let k = 0; k < (q[j] as number); k++) {
+        tracker.arrive(j, 1, -Infinity, 0);
+        if (!tracker.active) {
+          trackingDelays = false;
+          delayStopEvent = 0;
+          break;
+        }
+      }
+    }
+  }
 
   // Budget and warm-up, in events where possible. On the events clock event e happens at e / (n(lambda + 1)),
   // so a time budget is the event budget of the events at or before the requested time.
@@ -199,6 +237,8 @@ export function runReplication(
     measuring = true;
     warmupEndTime = 0;
     tracker.countFrom = 0;
+    // A_l = (w + 1) c_l(w) with w = 0 (zero at l >= 1 for the empty start).
+    for (let l = 0; l < levelCap; l++) levelSum[l] = n - (levelStart[l] as number);
   }
 
   main: for (;;) {
@@ -304,22 +344,32 @@ export function runReplication(
         // queue: if the rule refuses that one, it refuses every sample, and the draw can be skipped.
         if (sharing && (!monotoneRule || rule(own, shortest))) {
           const levelWord = reuseEventWord ? eventWord : nextXoroshiro128PlusHigh32(rng);
-          const l = shortestSampledLevel(levelWord, own, shortest, maxLevel, n, levelStart, levelThreshold);
+          const l = shortestSampledLevel(levelWord, own, shortest, maxLevel, n, levelStart, levelThreshold, ownExcluded);
           if (rule(own, l)) {
-            // i* uniform among the other queues of length l.
-            const start = levelStart[l] as number;
-            const count = (levelStart[l + 1] as number) - start;
-            let index: number;
+            // i* uniform among the candidate queues of length l.
+            const first = levelStart[l] as number;
+            const count = (levelStart[l + 1] as number) - first;
             const pickWord = nextXoroshiro128PlusHigh32(rng);
-            if (own === l) {
-              index = start + boundedIndex(pickWord, count - 1, rng);
-              if (index >= (position[i] as number)) index++;
+            if (ownExcluded === 1) {
+              let index: number;
+              if (own === l) {
+                index = first + boundedIndex(pickWord, count - 1, rng);
+                if (index >= (position[i] as number)) index++;
+              } else {
+                index = first + boundedIndex(pickWord, count, rng);
+              }
+              target = order[index] as number;
+              units = K;
+              migrations++;
             } else {
-              index = start + boundedIndex(pickWord, count, rng);
+              // "all": the own queue is one of the candidates of length l; choosing it means staying.
+              const chosen = order[first + boundedIndex(pickWord, count, rng)] as number;
+              if (chosen !== i) {
+                target = chosen;
+                units = K;
+                migrations++;
+              }
             }
-            target = order[index] as number;
-            units = K;
-            migrations++;
           }
         }
         total += units;
@@ -453,14 +503,6 @@ export function runReplication(
   };
 }
 
-/** The last event k with k x holding <= time (events clock: event k happens at k x holding). */
-function lastEventBy(time: number, holding: number): number {
-  let k = Math.floor(time / holding);
-  while ((k + 1) * holding <= time) k++;
-  while (k > 0 && k * holding > time) k--;
-  return k;
-}
-
 /** Grows the level arrays to `cap` entries (new levels: no queue there yet, levelStart = n). */
 function growLevels(levels: LevelArrays, cap: number, n: number): void {
   const levelStart = new Int32Array(cap).fill(n);
@@ -472,51 +514,3 @@ function growLevels(levels: LevelArrays, cap: number, n: number): void {
 }
 
 
-function storeRecord(
-  records: Float64Array, k: number, events: number, duration: number, queueLengthSum: number, arrivals: number,
-  migrations: number, served: number, completed: number, delaySum: number, startTotal: number, endTotal: number,
-): void {
-  const b = k * RECORD_FIELDS;
-  records[b] = events;
-  records[b + 1] = duration;
-  records[b + 2] = queueLengthSum;
-  records[b + 3] = arrivals;
-  records[b + 4] = migrations;
-  records[b + 5] = served;
-  records[b + 6] = completed;
-  records[b + 7] = delaySum;
-  records[b + 8] = startTotal;
-  records[b + 9] = endTotal;
-}
-
-/** Merges records 2k and 2k+1 into k (sums; start of the first, end of the second). */
-function mergeRecordPairs(records: Float64Array, count: number): void {
-  for (let k = 0; k < count / 2; k++) {
-    const a = 2 * k * RECORD_FIELDS;
-    const b = a + RECORD_FIELDS;
-    const out = k * RECORD_FIELDS;
-    for (let f = 0; f < 8; f++) records[out + f] = (records[a + f] as number) + (records[b + f] as number);
-    records[out + 8] = records[a + 8] as number;
-    records[out + 9] = records[b + 9] as number;
-  }
-}
-
-function unpackRecords(records: Float64Array, count: number): ReplicationResult["records"] {
-  const column = (f: number): number[] => {
-    const out: number[] = new Array(count);
-    for (let k = 0; k < count; k++) out[k] = records[k * RECORD_FIELDS + f] as number;
-    return out;
-  };
-  return {
-    events: column(0),
-    duration: column(1),
-    queueLengthSum: column(2),
-    arrivals: column(3),
-    migrations: column(4),
-    unitsServed: column(5),
-    jobsCompleted: column(6),
-    delaySum: column(7),
-    startTotal: column(8),
-    endTotal: column(9),
-  };
-}
