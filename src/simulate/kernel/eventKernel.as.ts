@@ -208,6 +208,18 @@ function exponentialSlow(abscissa: u32, layer: usize, ke: usize, we: usize, fe: 
  * line). Returns EXIT_STOP or EXIT_TIME; sets the flags of the control block when the driver must act.
  */
 export function run(): i32 {
+  // One specialised copy of the loop per (clock, delay tracking): the compile-time constants remove the other
+  // features' code from the common path (fewer live values, fewer registers spilled).
+  const continuous = ci(I_CONTINUOUS) != 0;
+  const tracking = ci(I_TRACKING) != 0;
+  if (continuous) return tracking ? events<u64, u64>() : events<u64, u32>();
+  return tracking ? events<u32, u64>() : events<u32, u32>();
+}
+
+/** The loop of {@link run}; Clock and Delays are u64 for "on" and u32 for "off" (compile-time switches). */
+@inline function events<Clock, Delays>(): i32 {
+  const continuous: bool = sizeof<Clock>() == 8;
+  const tracking: bool = sizeof<Delays>() == 8;
   // Scalars into locals.
   let e = cf(F_E);
   let stop = cf(F_STOP);
@@ -228,7 +240,6 @@ export function run(): i32 {
   const n = <u32>ci(I_N);
   const K = ci(I_K);
   const queueThreshold = <u32>ci(I_QUEUE_THRESHOLD);
-  const continuous = ci(I_CONTINUOUS) != 0;
   const sharing = ci(I_SHARING) != 0;
   const reuseEventWord = ci(I_REUSE_EVENT_WORD) != 0;
   const smallN = ci(I_SMALL_N) != 0;
@@ -237,7 +248,6 @@ export function run(): i32 {
   let maxLevel = ci(I_MAX_LEVEL);
   const levelCap = ci(I_LEVEL_CAP);
   const maxQueueLength = ci(I_MAX_QUEUE_LENGTH);
-  let tracking = ci(I_TRACKING) != 0;
   let pending = ci(I_PENDING) != 0;
   s0 = (word64(I_RNG0) << 32) | word64(I_RNG1);
   s1 = (word64(I_RNG2) << 32) | word64(I_RNG3);
@@ -290,24 +300,30 @@ export function run(): i32 {
       const own = load<i32>(q + (i << 2));
       const below = load<i32>(migrateBelow + (<usize>own << 2)); // the rule migrates to targets shorter than this
       if (sharing && minLevel < below) {
-        const levelWord = reuseEventWord ? eventWord : high32();
-        // The shortest sample's length: the largest l with levelWord < thresholds[c_l] (shortestSampledLevel).
-        let l = minLevel;
-        let steps = 0;
+        const levelWord = <f64>(reuseEventWord ? eventWord : high32());
         const excluded = ownExcluded ? 1 : 0;
-        while (<f64>levelWord < load<f64>(thresholds + (<usize>(<i32>n - load<i32>(levelStart + (<usize>(l + 1) << 2)) - (own > l ? excluded : 0)) << 3))) {
-          l++;
-          if (++steps == 16) {
-            let hi = maxLevel + 1;
-            while (hi - l > 1) {
-              const mid = (l + hi) >>> 1;
-              if (<f64>levelWord < load<f64>(thresholds + (<usize>(<i32>n - load<i32>(levelStart + (<usize>mid << 2)) - (own >= mid ? excluded : 0)) << 3))) l = mid;
-              else hi = mid;
+        // The rule migrates exactly when the shortest sample is shorter than `below`, that is when NOT
+        // (min >= below), when levelWord >= thresholds[c_below]: one comparison decides, and the length of
+        // the shortest sample is searched for only when the job migrates (the same length as the reference's
+        // draw: the largest l with levelWord < thresholds[c_l], and it is < below). No queue reaches
+        // maxLevel + 1, so a larger `below` is the same test (c = 0, threshold 0: always migrate).
+        const cut = below <= maxLevel ? below : maxLevel + 1;
+        const cBelow = <i32>n - load<i32>(levelStart + (<usize>cut << 2)) - (own >= cut ? excluded : 0);
+        if (levelWord >= load<f64>(thresholds + (<usize>cBelow << 3))) {
+          let l = minLevel;
+          let steps = 0;
+          while (levelWord < load<f64>(thresholds + (<usize>(<i32>n - load<i32>(levelStart + (<usize>(l + 1) << 2)) - (own > l ? excluded : 0)) << 3))) {
+            l++;
+            if (++steps == 16) {
+              let hi = cut; // the predicate is false at `cut`
+              while (hi - l > 1) {
+                const mid = (l + hi) >>> 1;
+                if (levelWord < load<f64>(thresholds + (<usize>(<i32>n - load<i32>(levelStart + (<usize>mid << 2)) - (own >= mid ? excluded : 0)) << 3))) l = mid;
+                else hi = mid;
+              }
+              break;
             }
-            break;
           }
-        }
-        if (l < below) {
           // i* uniform among the candidate queues of length l.
           const start = load<i32>(levelStart + (<usize>l << 2));
           const count = load<i32>(levelStart + (<usize>(l + 1) << 2)) - start;
@@ -373,9 +389,11 @@ export function run(): i32 {
           node = -1; // the pool is at maxJobs (the driver grows it before it fills otherwise)
         }
         if (node < 0) {
-          tracking = false;
+          // Tracking stops for good; the loop without delay tracking takes over after this event.
+          setI(I_TRACKING, 0);
           setI(I_FLAG_POOL_FULL, 1);
           setF(F_POOL_EVENT, e);
+          stop = e;
         } else {
           store<i32>(next + (<usize>node << 2), -1);
           store<i32>(remaining + (<usize>node << 2), units);
@@ -449,7 +467,6 @@ export function run(): i32 {
   setF(F_T_NEXT, tNext);
   setI(I_MIN_LEVEL, minLevel);
   setI(I_MAX_LEVEL, maxLevel);
-  setI(I_TRACKING, tracking ? 1 : 0);
   setI(I_PENDING, pending ? 1 : 0);
   setI(I_FREE, free);
   setI(I_USED, used);
