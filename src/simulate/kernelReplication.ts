@@ -58,7 +58,10 @@ const wasm = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAss
 
 interface KernelExports {
   readonly memory: WasmMemory;
-  readonly run: () => number;
+  readonly runEventsClock: () => number;
+  readonly runEventsClockDelays: () => number;
+  readonly runTimeClock: () => number;
+  readonly runTimeClockDelays: () => number;
   readonly controlBlock: () => number;
   readonly heapBase: () => number;
 }
@@ -377,7 +380,10 @@ export function runReplicationKernel(
     cf[F_T_NEXT] = tNext;
     ci[I_MIN_LEVEL] = minLevel; ci[I_MAX_LEVEL] = maxLevel; ci[I_TRACKING] = trackingDelays ? 1 : 0;
     ci[I_PENDING] = pending ? 1 : 0; ci[I_FREE] = free; ci[I_USED] = used;
-    const code = mem.exports.run();
+    const x = mem.exports;
+    const code = continuous
+      ? (trackingDelays ? x.runTimeClockDelays() : x.runTimeClock())
+      : (trackingDelays ? x.runEventsClockDelays() : x.runEventsClock());
     e = cf[F_E] as number; t = cf[F_T] as number; total = cf[F_TOTAL] as number;
     queueLengthSum = cf[F_QUEUE_LENGTH_SUM] as number; arrivals = cf[F_ARRIVALS] as number;
     migrations = cf[F_MIGRATIONS] as number; served = cf[F_SERVED] as number; completed = cf[F_COMPLETED] as number;

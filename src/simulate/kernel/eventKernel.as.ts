@@ -143,33 +143,17 @@ let s1: u64 = 0;
   return <u32>(step() >>> 32);
 }
 
-/** Lemire's exactly uniform integer in [0, bound) from `word`, fresh high words on rejection. */
-@inline function bounded(word: u32, bound: u32): u32 {
-  let p = <u64>word * <u64>bound;
-  if (<u32>p < bound) p = boundedSlow(p, bound);
-  return <u32>(p >>> 32);
-}
-
-@inline function boundedWithThreshold(word: u32, bound: u32, threshold: u32): u32 {
-  let p = <u64>word * <u64>bound;
-  if (<u32>p < threshold) p = boundedSlow(p, bound);
-  return <u32>(p >>> 32);
-}
-
-@inline function boundedSlow(first: u64, bound: u32): u64 {
+/**
+ * The rejection loop of Lemire's exactly uniform integer in [0, bound) (boundedIndex.ts): the 64-bit product
+ * word x bound is rejected while its low word is below 2^32 mod bound, with fresh high words from the
+ * generator (in the globals). Returns the accepted product; its high word is the integer. Rare (the event
+ * loop calls it only when the low word is below the bound).
+ */
+function boundedSlow(first: u64, bound: u32): u64 {
   const threshold = <u32>(<u64>0x100000000 % <u64>bound);
   let p = first;
   while (<u32>p < threshold) p = <u64>high32() * <u64>bound;
   return p;
-}
-
-/** The ziggurat Exp(1) variate of exponentialZiggurat.ts, from one step (slow path: further steps). */
-@inline function exponential(ke: usize, we: usize, fe: usize): f64 {
-  const out = step();
-  const hi = <u32>(out >>> 32);
-  const layer = <usize>(<u32>out >>> 24);
-  if (<f64>hi < load<f64>(ke + (layer << 3))) return <f64>hi * load<f64>(we + (layer << 3));
-  return exponentialSlow(hi, layer, ke, we, fe);
 }
 
 @inline function uniform53(): f64 {
@@ -203,21 +187,26 @@ function exponentialSlow(abscissa: u32, layer: usize, ke: usize, we: usize, fe: 
   return <usize>((exponent - 6) * 128 + ((ticks >>> (exponent - 7)) & 127));
 }
 
-/**
- * Runs events while e < stop (see the reference loop in simulateReplication.ts, which this mirrors line by
- * line). Returns EXIT_STOP or EXIT_TIME; sets the flags of the control block when the driver must act.
- */
-export function run(): i32 {
-  // One specialised copy of the loop per (clock, delay tracking): the compile-time constants remove the other
-  // features' code from the common path (fewer live values, fewer registers spilled).
-  const continuous = ci(I_CONTINUOUS) != 0;
-  const tracking = ci(I_TRACKING) != 0;
-  if (continuous) return tracking ? events<u64, u64>() : events<u64, u32>();
-  return tracking ? events<u32, u64>() : events<u32, u32>();
+// Each runs events while e < stop (see the reference loop in simulateReplication.ts, which they mirror line by
+// line), returns EXIT_STOP or EXIT_TIME, and sets the flags of the control block when the driver must act.
+// One specialised copy of the loop per (clock, delay tracking), each its own exported function (the driver
+// calls the one that applies): the compile-time constants remove the other features' code from the common
+// path, and each copy gets the registers to itself (fewer live values, fewer spills).
+export function runEventsClock(): i32 {
+  return events<u32, u32>();
+}
+export function runEventsClockDelays(): i32 {
+  return events<u32, u64>();
+}
+export function runTimeClock(): i32 {
+  return events<u64, u32>();
+}
+export function runTimeClockDelays(): i32 {
+  return events<u64, u64>();
 }
 
-/** The loop of {@link run}; Clock and Delays are u64 for "on" and u32 for "off" (compile-time switches). */
-@inline function events<Clock, Delays>(): i32 {
+/** The event loop; Clock and Delays are u64 for "on" and u32 for "off" (compile-time switches). */
+function events<Clock, Delays>(): i32 {
   const continuous: bool = sizeof<Clock>() == 8;
   const tracking: bool = sizeof<Delays>() == 8;
   // Scalars into locals.
@@ -242,15 +231,16 @@ export function run(): i32 {
   const queueThreshold = <u32>ci(I_QUEUE_THRESHOLD);
   const sharing = ci(I_SHARING) != 0;
   const reuseEventWord = ci(I_REUSE_EVENT_WORD) != 0;
-  const smallN = ci(I_SMALL_N) != 0;
   const ownExcluded = ci(I_OWN_EXCLUDED) != 0;
   let minLevel = ci(I_MIN_LEVEL);
   let maxLevel = ci(I_MAX_LEVEL);
   const levelCap = ci(I_LEVEL_CAP);
   const maxQueueLength = ci(I_MAX_QUEUE_LENGTH);
   let pending = ci(I_PENDING) != 0;
-  s0 = (word64(I_RNG0) << 32) | word64(I_RNG1);
-  s1 = (word64(I_RNG2) << 32) | word64(I_RNG3);
+  // The generator's state in locals for the whole loop (the helpers above keep it in globals, which V8
+  // stores in memory: the slow paths copy it there and back).
+  let r0 = (word64(I_RNG0) << 32) | word64(I_RNG1);
+  let r1 = (word64(I_RNG2) << 32) | word64(I_RNG3);
 
   const q = <usize>ci(I_P_Q);
   const order = <usize>ci(I_P_ORDER);
@@ -276,7 +266,28 @@ export function run(): i32 {
 
   while (e < stop) {
     if (continuous) {
-      if (!pending) tNext = t + exponential(ke, we, fe) * invRate;
+      if (!pending) {
+        const a0 = r0;
+        const a1 = r1;
+        const out = a0 + a1;
+        const x = a1 ^ a0;
+        r0 = rotl<u64>(a0, 24) ^ x ^ (x << 16);
+        r1 = rotl<u64>(x, 37);
+        // exponentialFromWords: high word the abscissa, bits 24-31 of the low word the layer.
+        const hi = <u32>(out >>> 32);
+        const layer = <usize>(<u32>out >>> 24);
+        let holding: f64;
+        if (<f64>hi < load<f64>(ke + (layer << 3))) {
+          holding = <f64>hi * load<f64>(we + (layer << 3));
+        } else {
+          s0 = r0;
+          s1 = r1;
+          holding = exponentialSlow(hi, layer, ke, we, fe);
+          r0 = s0;
+          r1 = s1;
+        }
+        tNext = t + holding * invRate;
+      }
       if (tNext > nextTimeCheck) {
         pending = true;
         exitCode = EXIT_TIME;
@@ -287,10 +298,24 @@ export function run(): i32 {
     }
     e += 1;
 
-    const out = step();
+    const a0 = r0;
+    const a1 = r1;
+    const out = a0 + a1;
+    const x = a1 ^ a0;
+    r0 = rotl<u64>(a0, 24) ^ x ^ (x << 16);
+    r1 = rotl<u64>(x, 37);
     const eventWord = <u32>(out >>> 32);
     const queueWord = <u32>out;
-    const queue = <usize>(smallN ? boundedWithThreshold(queueWord, n, queueThreshold) : bounded(queueWord, n));
+    // The queue: Lemire's method (boundedIndexSmall and boundedIndex agree with it word for word).
+    let queueProduct = <u64>queueWord * <u64>n;
+    if (<u32>queueProduct < queueThreshold) {
+      s0 = r0;
+      s1 = r1;
+      queueProduct = boundedSlow(queueProduct, n);
+      r0 = s0;
+      r1 = s1;
+    }
+    const queue = <usize>(queueProduct >>> 32);
     if (<u64>eventWord < arrivalThreshold) {
       // ---- arrival at queue i ----
       const i = queue;
@@ -300,7 +325,15 @@ export function run(): i32 {
       const own = load<i32>(q + (i << 2));
       const below = load<i32>(migrateBelow + (<usize>own << 2)); // the rule migrates to targets shorter than this
       if (sharing && minLevel < below) {
-        const levelWord = <f64>(reuseEventWord ? eventWord : high32());
+        let levelWord = <f64>eventWord;
+        if (!reuseEventWord) {
+          const b0 = r0;
+          const b1 = r1;
+          const y = b1 ^ b0;
+          levelWord = <f64>(<u32>((b0 + b1) >>> 32));
+          r0 = rotl<u64>(b0, 24) ^ y ^ (y << 16);
+          r1 = rotl<u64>(y, 37);
+        }
         const excluded = ownExcluded ? 1 : 0;
         // The rule migrates exactly when the shortest sample is shorter than `below`, that is when NOT
         // (min >= below), when levelWord >= thresholds[c_below]: one comparison decides, and the length of
@@ -327,21 +360,31 @@ export function run(): i32 {
           // i* uniform among the candidate queues of length l.
           const start = load<i32>(levelStart + (<usize>l << 2));
           const count = load<i32>(levelStart + (<usize>(l + 1) << 2)) - start;
-          const pickWord = high32();
+          const c0 = r0;
+          const c1 = r1;
+          const z = c1 ^ c0;
+          const pickWord = <u32>((c0 + c1) >>> 32);
+          r0 = rotl<u64>(c0, 24) ^ z ^ (z << 16);
+          r1 = rotl<u64>(z, 37);
+          const bound = <u32>(ownExcluded && own == l ? count - 1 : count);
+          let pickProduct = <u64>pickWord * <u64>bound;
+          if (<u32>pickProduct < bound) {
+            s0 = r0;
+            s1 = r1;
+            pickProduct = boundedSlow(pickProduct, bound);
+            r0 = s0;
+            r1 = s1;
+          }
+          const pick = <i32>(pickProduct >>> 32);
           if (ownExcluded) {
-            let index: i32;
-            if (own == l) {
-              index = start + <i32>bounded(pickWord, <u32>(count - 1));
-              if (index >= load<i32>(position + (i << 2))) index++;
-            } else {
-              index = start + <i32>bounded(pickWord, <u32>count);
-            }
+            let index = start + pick;
+            if (own == l && index >= load<i32>(position + (i << 2))) index++;
             target = <usize>load<i32>(order + (<usize>index << 2));
             units = K;
             migrations += 1;
           } else {
             // "all": the own queue is one of the candidates; choosing it means staying.
-            const chosen = <usize>load<i32>(order + (<usize>(start + <i32>bounded(pickWord, <u32>count)) << 2));
+            const chosen = <usize>load<i32>(order + (<usize>(start + pick) << 2));
             if (chosen != i) {
               target = chosen;
               units = K;
@@ -470,9 +513,9 @@ export function run(): i32 {
   setI(I_PENDING, pending ? 1 : 0);
   setI(I_FREE, free);
   setI(I_USED, used);
-  setI(I_RNG0, <i32>(s0 >>> 32));
-  setI(I_RNG1, <i32>s0);
-  setI(I_RNG2, <i32>(s1 >>> 32));
-  setI(I_RNG3, <i32>s1);
+  setI(I_RNG0, <i32>(r0 >>> 32));
+  setI(I_RNG1, <i32>r0);
+  setI(I_RNG2, <i32>(r1 >>> 32));
+  setI(I_RNG3, <i32>r1);
   return exitCode;
 }
