@@ -368,6 +368,7 @@ export function runReplicationKernel(
     warmupEndTime = 0;
     countFrom = 0;
     for (let l = 0; l < levelCap; l++) levelSum[l] = n - (levelStart[l] as number);
+    recStartTotal = total;
   }
 
   /** Runs the kernel up to event `stop` with the driver's scalars, and reads them back. */

@@ -239,6 +239,7 @@ function runReplicationReference(
     tracker.countFrom = 0;
     // A_l = (w + 1) c_l(w) with w = 0 (zero at l >= 1 for the empty start).
     for (let l = 0; l < levelCap; l++) levelSum[l] = n - (levelStart[l] as number);
+    recStartTotal = total;
   }
 
   main: for (;;) {
