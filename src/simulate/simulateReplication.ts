@@ -23,19 +23,24 @@ import { type ResolvedSimulationOptions, type SimulationOptions, resolveSimulati
  * The model: n queues, Poisson(lambda) arrivals at each, exp(1) service per unit of work, uniformized at
  * total rate n(lambda + 1) (Sections II-III): each event is an arrival at a uniform queue with probability
  * lambda / (lambda + 1), otherwise a potential departure at a uniform queue (nothing happens if it is empty).
- * An arrival at queue i (unless the policy is "none") looks at the shortest of d samples of the other n - 1
+ * An arrival at queue i (unless the policy is "none") looks at the shortest of d samples of its candidate
  * queues, of length l, and calls the policy's rule `migrationRule(policy, K)(q_i, l)`; if it says migrate,
- * K units join a queue i* of length l, otherwise one unit joins i. The system starts empty.
+ * K units join a queue i* of length l, otherwise one unit joins i. The candidates and the sampling follow
+ * `params.sampling` (src/model/sampling.ts): d of the other n - 1 with replacement (the paper's, default), d
+ * of all n with replacement ("all": when i* is the arrival's own queue the job stays), or d distinct others
+ * ("others-without-replacement"). The system starts empty, or in `options.initialState`.
  *
  * Cost per event independent of d: O(1) while the queues are within a few units of each other, O(log L) at
  * worst (the draw of the shortest sample; L the longest queue). The queues are kept sorted by length
  * (counting sort: `order` holds queue ids by length, `position[id]` inverts it, `levelStart[l]` is the first
  * index in `order` of the queues of length >= l), so a change of +-1 is one swap, and the number of OTHER
- * queues with length >= l is c_l = n - levelStart[l] - [q_i >= l]. The length of the shortest of d samples is
- * drawn directly from its law (src/model/shortestSample.ts), P(min >= l) = (c_l / (n - 1))^d, by
- * shortestSampledLevel: one uniform word against a table of (c / (n - 1))^d, c = 0..n - 1 (d = Infinity: the
- * table [0, ..., 0, 1], the minimum is the shortest other queue). Given its length, i* is uniform among the
- * other queues of that length, by symmetry of sampling. With the built-in rules, which can only refuse more
+ * queues with length >= l is c_l = n - levelStart[l] - [q_i >= l] (under "all", of all queues: n - levelStart[l]).
+ * The length of the shortest of d samples is drawn directly from its law (src/model/shortestSample.ts),
+ * P(min >= l) = G(c_l) with G(c) = (c / m)^d (with replacement, m = n - 1 or n candidates) or C(c, d) / C(m, d)
+ * (without), by shortestSampledLevel: one uniform word against a table of G(c), c = 0..m, built once per run,
+ * so the cost does not depend on d or the scheme (d = Infinity: the table [0, ..., 0, 1], the minimum is the
+ * shortest candidate). Given its length, i* is uniform among the candidates of that length, by symmetry of
+ * sampling. With the built-in rules, which can only refuse more
  * as the target grows, an arrival whose rule refuses even the shortest queue skips the draw (its outcome could
  * not matter). Memory O(n + L), plus O(jobs in system) for delay tracking; nothing is allocated per event
  * (arrays grow by doubling, rarely).
@@ -54,7 +59,9 @@ import { type ResolvedSimulationOptions, type SimulationOptions, resolveSimulati
  * 2^53 while n x E < 4.5e15, so the sums are exact. Delays: each queue holds a FIFO list of its jobs
  * (a migrated job's K units sit together); a job's delay runs from its arrival to the departure of its last
  * unit, and counts when the job arrived after the warm-up. See ReplicationResult for what is per event and
- * what per unit time. Same params, options and replication give bit-identical results.
+ * what per unit time. Units present at time 0 (`initialState`) are jobs of one unit each, never counted.
+ * Same params, options and replication give bit-identical results, whichever of the two implementations of
+ * the loop runs them (see runReplication).
  *
  * @param params the system (validated by validateSystem)
  * @param options run options (validated by resolveSimulationOptions; `replications` and `workers` are ignored)
