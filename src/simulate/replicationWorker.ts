@@ -7,7 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import type { SystemParams } from "../model/system";
 import type { ResolvedSimulationOptions } from "./simulationOptions";
-import { runReplication } from "./simulateReplication";
+import { runReplication } from "./runReplication";
 
 interface RunMessage {
   readonly type: "run";
