@@ -51,7 +51,7 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Module: new (bytes: ArrayBufferView) => object;
   readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
 }
 const wasm = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
