@@ -183,11 +183,11 @@ async function main(argv: string[]): Promise<void> {
     reference: { type: "string" }, out: { type: "string" },
   });
   const quick = flags.quick === true;
-  const events = numberFlag(flags, "events", { min: 1e5, max: 1e10, integer: true }, quick ? 4e6 : 1.1e8) as number;
+  const events = numberFlag(flags, "events", { min: 1e5, max: 1e10, integer: true }, quick ? 2e6 : 1.1e8) as number;
   const repeats = numberFlag(flags, "repeats", { min: 1, max: 50, integer: true }, 3) as number;
   const engine = (flags.engine ?? "kernel") as EventLoopEngine;
   if (engine !== "kernel" && engine !== "reference") throw new Error(`--engine ${String(engine)}: kernel or reference`);
-  const largeEvents = Math.min(events, quick ? 2e5 : 1e7); // n = 1e4 (see the file's comment)
+  const largeEvents = Math.min(events, quick ? 1e5 : 1e7); // n = 1e4 (see the file's comment)
   const outFile = typeof flags.out === "string" ? resolve(flags.out) : join(root, "reports", "bench.json");
 
   const source = findReference(typeof flags.reference === "string" ? flags.reference : undefined);
