@@ -2,7 +2,7 @@ import type { ReplicationResult } from "./replicationResult";
 
 /**
  * Pieces shared by the two implementations of the event loop (the TypeScript reference in
- * simulateReplication.ts and the WebAssembly kernel's driver in kernelReplication.ts): the state at time 0,
+ * runReplication.ts and the WebAssembly kernel's driver in kernelReplication.ts): the state at time 0,
  * the records of the post-warm-up run, and time budgets on the events clock. Not part of the public API.
  */
 

@@ -14,7 +14,7 @@ import type { ResolvedSimulationOptions } from "./simulationOptions";
 
 /**
  * The driver of the WebAssembly event kernel (kernel/eventKernel.as.ts): the same replication as the
- * TypeScript reference loop (runReplicationReference in simulateReplication.ts), bit for bit, with the events
+ * TypeScript reference loop (runReplicationReference in runReplication.ts), bit for bit, with the events
  * themselves run by the kernel. This file keeps everything that happens between events (warm-up, records,
  * sample path, progress, time boundaries, the rare growth of arrays) in the reference's order; the kernel
  * runs the events between two such checkpoints on state kept in its linear memory, laid out here. Only for

@@ -62,7 +62,11 @@ export function runReplication(
   return runReplicationReference(params, o, replication, onProgress, monotoneRule);
 }
 
-/** The TypeScript reference event loop (see simulateReplication for the model, and the comments below). */
+/**
+ * The TypeScript reference event loop (see simulateReplication for the model, and the comments below). It is
+ * written to be read and checked, in one function with its state in locals and typed arrays (no allocation
+ * per event), and it calls the rule itself: the kernel must reproduce it bit for bit (test/simulate-kernel).
+ */
 function runReplicationReference(
   params: SystemParams,
   o: ResolvedSimulationOptions,

@@ -1,7 +1,7 @@
 // The simulator's event loop as a WebAssembly kernel, written in AssemblyScript (compiled by
 // scripts/build-kernel.js into eventKernelWasm.ts; not compiled by tsc). It runs the events of one
 // replication between two checkpoints of the TypeScript driver (kernelReplication.ts), on state that lives
-// in the kernel's linear memory, and reproduces the TypeScript reference loop (simulateReplication.ts) step
+// in the kernel's linear memory, and reproduces the TypeScript reference loop (runReplication.ts) step
 // for step: the same generator steps, the same words for the same decisions, the same floating-point
 // operations in the same order, so both give bit-identical results from one seed (tested).
 //
@@ -17,8 +17,15 @@
 //   of any policy and calls nothing per event.
 // - Rarely needed work leaves the kernel instead of branching inside it: when an array must grow, when a time
 //   boundary (end of warm-up, end of run) falls, the kernel stops before or after an event with an exit code,
-//   and the driver grows the arrays or handles the boundary and calls again. The tests on loop-invariant
-//   flags (clock, delays, scheme) are perfectly predicted branches.
+//   and the driver grows the arrays or handles the boundary and calls again. The clock and delay tracking
+//   are compile-time switches (one exported copy of the loop for each of the four combinations), so the
+//   common path carries no code for the features that are off; the remaining tests on loop-invariant flags
+//   (scheme, reuse of the event's word) are perfectly predicted branches.
+// - The costs that remain are mostly the mispredicted branches the model itself makes random (arrival or
+//   departure, empty queue or not, stay or migrate), so the arrival decides stay or migrate with one
+//   comparison (see the loop) and looks for the shortest sample's length only when the job migrates.
+// - The generator's state stays in locals for the whole loop; the helper functions keep it in globals,
+//   which V8 keeps in memory, so only the rare slow paths (rejections, the ziggurat's wedges) use them.
 // - Math.log and Math.exp are imported from JavaScript (used only on the ziggurat's rare slow path, 1.1% of
 //   holding times) so that the kernel's numbers are those of the reference, to the last bit.
 
@@ -187,7 +194,7 @@ function exponentialSlow(abscissa: u32, layer: usize, ke: usize, we: usize, fe: 
   return <usize>((exponent - 6) * 128 + ((ticks >>> (exponent - 7)) & 127));
 }
 
-// Each runs events while e < stop (see the reference loop in simulateReplication.ts, which they mirror line by
+// Each runs events while e < stop (see the reference loop in runReplication.ts, which they mirror line by
 // line), returns EXIT_STOP or EXIT_TIME, and sets the flags of the control block when the driver must act.
 // One specialised copy of the loop per (clock, delay tracking), each its own exported function (the driver
 // calls the one that applies): the compile-time constants remove the other features' code from the common
