@@ -3,7 +3,7 @@
  * found beside the project or one of its parent folders, or given with --reference), measured in one run,
  * alternating, so that every figure is a ratio of measurements taken under the same load.
  *
- *   npm run build && npm run bench           # the full run (about 10 minutes on 2 cores)
+ *   npm run build && npm run bench           # the full run (15-20 minutes on 2 busy cores)
  *   npm run bench -- --quick                 # a check during development (under a minute)
  *   npm run bench -- --events 3e7            # another event count per run (the reference's, warm-up included)
  *   npm run bench -- --engine reference      # the TypeScript reference loop instead of the WebAssembly kernel
@@ -30,7 +30,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { type CliFlags, numberFlag, parseCliFlags } from "../cli/args";
 import { abounce } from "../model/policy";
@@ -201,6 +201,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (!existsSync(join(root, "dist", "cli", "main.js"))) throw new Error("dist/cli/main.js missing: run npm run build first");
   const started = Date.now();
+  const loadAtStart = loadavg()[0] as number;
   console.log(`benchmark: ABOUNCE(2,d), K = 2, lambda = 0.75; ${events} events per run at n = 100, ${largeEvents} at n = 1e4 (10% warm-up); ${repeats} alternations; engine ${engine}`);
   console.log(`reference: ${source} (${ccVersion}, -O2); node ${process.version}; ${availableParallelism()} cores`);
   console.log("");
@@ -271,7 +272,10 @@ async function main(argv: string[]): Promise<void> {
     date: new Date().toISOString(),
     quick,
     durationSeconds: (Date.now() - started) / 1000,
-    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", platform: `${process.platform} ${process.arch}` },
+    machine: {
+      cores: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", platform: `${process.platform} ${process.arch}`,
+      loadAverage: { start: loadAtStart, end: loadavg()[0] as number }, // 1-minute load average: how busy the machine was
+    },
     ours: { program: "migration-penalties", version: (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version, commit: gitCommit(), engine, node: process.version },
     reference: { source, sha256: createHash("sha256").update(readFileSync(source)).digest("hex"), compiler: `${ccVersion} -O2` },
     workload: { policy: "abounce", C, K, lambda: LAMBDA, warmupFraction: 0.1, events, largeNEvents: largeEvents, repeats },
