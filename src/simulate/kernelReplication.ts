@@ -74,7 +74,12 @@ function kernelModule(): object {
   return compiledKernel;
 }
 
-/** A fresh kernel instance with its own memory, and a bump allocator over that memory. */
+/**
+ * A fresh kernel instance with its own memory, and a bump allocator over that memory. Arrays that grow (the
+ * level arrays, the delay tracker's pool) are copied to a new block and the old block is not reused, so the
+ * memory holds at most about twice the final arrays (the growth is by doubling); it is released with the
+ * instance at the end of the replication.
+ */
 class KernelMemory {
   readonly exports: KernelExports;
   private top: number;
