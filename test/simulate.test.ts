@@ -9,7 +9,8 @@ import fc from "fast-check";
 import { ParameterError } from "../src/model/parameterError";
 import { abounce, customPolicy, mbounce, noSharing, shortestOfD, type PolicySpec } from "../src/model/policy";
 import type { SystemParams } from "../src/model/system";
-import { runSimulation, simulateReplication, type ReplicationResult, type SimulationReport } from "../src/simulate/index";
+import { runSimulation, simulateReplication, type ReplicationResult, type SimulationOptions, type SimulationReport } from "../src/simulate/index";
+import type { SamplingScheme } from "../src/model/sampling";
 import { shortestSampleThresholds, shortestSampledLevel } from "../src/simulate/shortestSampledLevel";
 import { shortestSampleLaw } from "../src/model/shortestSample";
 
@@ -242,33 +243,153 @@ test("bad input: every parameter is validated before any work, and the error nam
   assert.throws(() => simulateReplication(good, { events: 10 }, -1), /replication = -1/);
 });
 
-test("the direct draw of the shortest sample reproduces shortestSampleLaw exactly (to 2^-32), spread queues included", () => {
+test("the direct draw of the shortest sample reproduces shortestSampleLaw exactly (to 2^-32) under every sampling scheme, spread queues included", () => {
   // For every level l, the words giving a minimum >= l are exactly [0, threshold(c_l)): check the draw at both
-  // edges of each threshold, and that threshold / 2^32 is the law's P(min >= l) from src/model/shortestSample.ts.
+  // edges of each threshold, and that threshold / 2^32 is the law's P(min >= l) from src/model/shortestSample.ts
+  // over the scheme's candidates (the others, or all n under "all").
   fc.assert(fc.property(
     fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 2, maxLength: 9 }),
     fc.constantFrom(1, 2, 3, 10, Infinity),
+    fc.constantFrom<SamplingScheme>("others", "all", "others-without-replacement"),
     fc.nat(),
-    (lengths, d, pick) => {
+    (lengths, dRequested, scheme, pick) => {
       const n = lengths.length;
+      const d = scheme === "others-without-replacement" && dRequested !== Infinity ? Math.min(dRequested, n - 1) : dRequested;
       const own = pick % n;
+      const ownExcluded = scheme === "all" ? 0 : 1;
       const maxLevel = Math.max(...lengths);
       const order = lengths.map((_, j) => j).sort((a, b) => lengths[a]! - lengths[b]!);
       const levelStart = new Int32Array(maxLevel + 2);
       for (let l = 0; l <= maxLevel + 1; l++) levelStart[l] = order.findIndex((j) => lengths[j]! >= l) === -1 ? n : order.findIndex((j) => lengths[j]! >= l);
-      const thresholds = shortestSampleThresholds(n, d);
-      const others = lengths.filter((_, j) => j !== own);
-      const law = shortestSampleLaw(others, d);
+      const thresholds = shortestSampleThresholds(n, d, 2 ** 32, scheme);
+      const candidates = scheme === "all" ? lengths : lengths.filter((_, j) => j !== own);
+      const law = shortestSampleLaw(candidates, d, scheme);
       const shortest = lengths[order[0]!]!;
+      const draw = (word: number): number => shortestSampledLevel(word, lengths[own]!, shortest, maxLevel, n, levelStart, thresholds, ownExcluded);
       let atLeast = 1;
       for (let l = 0; l < law.length; l++) {
         // P(min >= l) from the law vs the draw's word range.
-        const c = n - levelStart[l]! - (lengths[own]! >= l ? 1 : 0);
+        const c = n - levelStart[l]! - (lengths[own]! >= l ? ownExcluded : 0);
         const T = thresholds[c]!;
-        assert.ok(Math.abs(T / 2 ** 32 - atLeast) <= 2 ** -32 + 1e-15, `l=${l}: ${T / 2 ** 32} vs ${atLeast}`);
-        if (l > 0 && T > 0) assert.ok(shortestSampledLevel(T - 1, lengths[own]!, shortest, maxLevel, n, levelStart, thresholds) >= l);
-        if (l > 0 && T < 2 ** 32) assert.ok(shortestSampledLevel(T, lengths[own]!, shortest, maxLevel, n, levelStart, thresholds) < l);
+        assert.ok(Math.abs(T / 2 ** 32 - atLeast) <= 2 ** -32 + 1e-15, `${scheme} l=${l}: ${T / 2 ** 32} vs ${atLeast}`);
+        if (l > 0 && T > 0) assert.ok(draw(T - 1) >= l);
+        if (l > 0 && T < 2 ** 32) assert.ok(draw(T) < l);
         atLeast -= law[l]!;
       }
-    }), { numRuns: 300, seed: 7 });
+    }), { numRuns: 400, seed: 7 });
+});
+
+test("sampling \"all\": a draw that picks the own queue keeps the job (always-migrate rule, d = 1: migration fraction (n - 1) / n)", () => {
+  // With d = 1 the one sample is uniform over all n queues, so it is the own queue with probability 1/n, and a
+  // rule that always migrates then migrates with probability (n - 1)/n exactly; under "others" always.
+  // About 1.2e5 arrivals: standard deviation sqrt(0.75 x 0.25 / 1.2e5) = 0.0013; tolerance 0.006 (4.7 sd).
+  const always: PolicySpec = { kind: "custom", samples: 1, shouldMigrate: () => true };
+  const system = (sampling: SamplingScheme): SystemParams => ({ queues: 4, arrivalRate: 0.2, migrationPenalty: 1, policy: always, sampling });
+  const all = simulateReplication(system("all"), { events: 720_000, seed: 3, clock: "events", trackDelays: false });
+  assert.ok(Math.abs(all.migrations / all.arrivals - 0.75) < 0.006, `${all.migrations / all.arrivals}`);
+  const others = simulateReplication(system("others"), { events: 100_000, seed: 3, clock: "events", trackDelays: false });
+  assert.equal(others.migrations, others.arrivals);
+});
+
+test("SQ(1) under sampling \"all\" (JSQ(2) with replacement from all n) approaches the supermarket fixed point lambda^(2^i - 1) at large n", () => {
+  // The own queue and one uniform queue of all n, independently uniform, the job joining the shorter: the
+  // supermarket model with 2 choices (Mitzenmacher 1996; Vvedenskaya, Dobrushin and Karpelevich 1996), whose
+  // mean-field fixed point is s_i = lambda^(2^i - 1). Finite-n gap O(1/n); sampling error of this run about
+  // 2e-3 (as in the "others" test above). Tolerance 5e-3 at levels 1-4, 30% relative at level 5; no sharing
+  // gives P(Q >= 3) = 0.512 vs s_3 = 0.210.
+  const lambda = 0.8;
+  const r = simulateReplication({ queues: 1000, arrivalRate: lambda, migrationPenalty: 1, policy: shortestOfD(1), sampling: "all" },
+    { events: 4_000_000, seed: 6, clock: "events", trackDelays: false });
+  const s = (i: number): number => lambda ** (2 ** i - 1);
+  for (let i = 1; i <= 4; i++) assert.ok(Math.abs(r.tail[i]! - s(i)) < 5e-3, `level ${i}: ${r.tail[i]} vs ${s(i)}`);
+  assert.ok(Math.abs(r.tail[5]! / s(5) - 1) < 0.3, `level 5: ${r.tail[5]} vs ${s(5)}`);
+});
+
+test("initialState: a drain under no sharing follows the M/M/1 transient mean, and work is conserved from the loaded start", async () => {
+  // Each queue is M/M/1 started at 8 units. E[Q(t)] for the M/M/1 queue from Q(0) = k solves
+  // dE[Q]/dt = lambda - P(Q(t) > 0); it is computed here independently of the simulator, by integrating the
+  // forward equations of the birth-death chain (truncated at 200 units, mass there < 1e-30) with RK4, step 1e-3.
+  const lambda = 0.5;
+  const k = 8;
+  const n = 50;
+  const transientMean = (times: number[]): number[] => {
+    const N = 200;
+    let p = new Float64Array(N + 1);
+    p[k] = 1;
+    const deriv = (x: Float64Array): Float64Array => {
+      const out = new Float64Array(N + 1);
+      for (let i = 0; i <= N; i++) {
+        const pi = x[i]!;
+        if (i < N) { out[i]! -= lambda * pi; out[i + 1]! += lambda * pi; }
+        if (i > 0) { out[i]! -= pi; out[i - 1]! += pi; }
+      }
+      return out;
+    };
+    const h = 1e-3;
+    const means: number[] = [];
+    let t = 0;
+    for (const target of times) {
+      while (t < target - 1e-12) {
+        const k1 = deriv(p);
+        const k2 = deriv(p.map((v, i) => v + (h / 2) * k1[i]!));
+        const k3 = deriv(p.map((v, i) => v + (h / 2) * k2[i]!));
+        const k4 = deriv(p.map((v, i) => v + h * k3[i]!));
+        p = p.map((v, i) => v + (h / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!));
+        t += h;
+      }
+      means.push(p.reduce((s, v, i) => s + v * i, 0));
+    }
+    return means;
+  };
+  const times = [1, 2, 4, 8];
+  const exact = transientMean(times);
+  // 40 replications of 50 queues: the mean queue length at time t averages 2000 queues; its standard error,
+  // estimated from the replications, is about 0.03 at these times. Tolerance: 4.5 standard errors.
+  const runs = Array.from({ length: 40 }, (_, r) => simulateReplication(
+    { queues: n, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() },
+    { time: 8, warmup: 0, seed: 12, initialState: new Array(n).fill(k), pathPoints: 1_000_000, trackDelays: false }, r));
+  times.forEach((target, m) => {
+    const at = runs.map((run) => {
+      // The state holding at `target`: the last path point (every event is a point here) at or before it.
+      let idx = 0;
+      while (idx + 1 < run.path.time.length && run.path.time[idx + 1]! <= target) idx++;
+      return run.path.meanQueueLength[idx]!;
+    });
+    const mean = at.reduce((s, v) => s + v, 0) / at.length;
+    const sd = Math.sqrt(at.reduce((s, v) => s + (v - mean) ** 2, 0) / (at.length - 1));
+    const se = sd / Math.sqrt(at.length);
+    assert.ok(Math.abs(mean - exact[m]!) < 4.5 * se, `t = ${target}: simulated ${mean} (se ${se}) vs M/M/1 transient ${exact[m]}`);
+  });
+  for (const run of runs) {
+    assert.equal(run.path.totalQueueLength[0], n * k);
+    assert.equal(n * k + run.arrivals - run.unitsServed, run.finalTotalQueueLength); // warm-up 0: the whole run
+  }
+});
+
+test("initialState: the empty state given explicitly is the default, bit for bit; units present at time 0 are not counted as delays", () => {
+  const p: SystemParams = { queues: 7, arrivalRate: 0.8, migrationPenalty: 2, policy: abounce(2, 3) };
+  const options = { events: 50_000, seed: 4 };
+  assert.deepEqual(stripWall(simulateReplication(p, { ...options, initialState: new Array(7).fill(0) })), stripWall(simulateReplication(p, options)));
+  // From a loaded start with no warm-up, every counted job arrived during the run: at most the arrivals.
+  const loaded = simulateReplication(p, { events: 20_000, warmup: 0, seed: 4, initialState: [30, 0, 5, 0, 0, 12, 1] });
+  assert.ok(loaded.jobsCompleted <= loaded.arrivals);
+  assert.equal(loaded.path.totalQueueLength[0], 48);
+  assert.equal(loaded.records.startTotal[0], 48);
+});
+
+test("initialState is validated before any work: its length, and each entry, named with its index", () => {
+  const p: SystemParams = { queues: 3, arrivalRate: 0.5, migrationPenalty: 2, policy: abounce(2, 2) };
+  const big = { events: 2 ** 50 };
+  const cases: Array<[unknown, RegExp]> = [
+    [[1, 2], /initialState = "an array of length 2" is out of range: an array of n = 3/],
+    ["1,2,3", /initialState = "1,2,3"/],
+    [[1, -1, 0], /initialState\[1\] = -1/],
+    [[0, 0, 1.5], /initialState\[2\] = 1.5/],
+    [[0, 1_000_000, 0], /initialState\[1\] = 1000000 is out of range: an integer in \[0, 999999\]/],
+    [[0, NaN, 0], /initialState\[1\] = NaN/],
+  ];
+  for (const [initialState, pattern] of cases) {
+    assert.throws(() => simulateReplication(p, { ...big, initialState } as SimulationOptions), (e: unknown) => e instanceof ParameterError && pattern.test(e.message), String(pattern));
+  }
+  assert.throws(() => simulateReplication(p, { ...big, maxQueueLength: 10, initialState: [0, 10, 0] }), /initialState\[1\] = 10 is out of range: an integer in \[0, 9\]/);
 });

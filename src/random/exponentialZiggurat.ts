@@ -45,6 +45,16 @@ const fe = new Float64Array(256);
 })();
 
 /**
+ * The ziggurat's tables, for the simulator's WebAssembly kernel, which draws the same variates from the same
+ * tables (read only: the arrays are this module's own). ke[i]: acceptance bound for the 32-bit abscissa in
+ * layer i; we[i] = x_i / 2^32; fe[i] = exp(-x_i). Cost: none (computed once at load).
+ *
+ * @example
+ * EXPONENTIAL_ZIGGURAT_TABLES.fe[0] // => 1
+ */
+export const EXPONENTIAL_ZIGGURAT_TABLES: { readonly ke: Float64Array; readonly we: Float64Array; readonly fe: Float64Array } = { ke, we, fe };
+
+/**
  * Advances `state` and returns an Exp(1) variate (mean 1). Expected cost: one generator step and one table
  * lookup (about 98.9% of calls); the rest go through a slow path. No allocation. Mutates `state`.
  *

@@ -7,7 +7,7 @@ import type { MessagePort } from "node:worker_threads";
 import type { SystemParams } from "../model/system";
 import type { ReplicationResult } from "./replicationResult";
 import type { ResolvedSimulationOptions } from "./simulationOptions";
-import { runReplication } from "./simulateReplication";
+import { runReplication } from "./runReplication";
 
 /** One replication to run: already validated on the calling thread. */
 export interface ReplicationTask {

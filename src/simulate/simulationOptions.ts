@@ -61,6 +61,12 @@ export interface SimulationOptions {
   readonly maxTrackedJobs?: number;
   /** delta of the stability rule, per queue per unit time (see stabilityVerdict): finite, > 0. Default 1e-3. */
   readonly stabilityTolerance?: number;
+  /**
+   * The queue lengths at time 0, for transient and drain studies: an array of n non-negative integers, each
+   * below maxQueueLength. Default: every queue empty. Units present at time 0 are jobs of one unit each;
+   * their delays are never counted (they did not arrive during the run).
+   */
+  readonly initialState?: readonly number[];
   /** Called with progress during long runs (on the calling thread). */
   readonly onProgress?: (progress: SimulationProgress) => void;
   /**
@@ -98,6 +104,8 @@ export interface ResolvedSimulationOptions {
   readonly stabilityTolerance: number;
   /** The precision target and budget, or undefined for a run of fixed length. */
   readonly precision: ResolvedPrecision | undefined;
+  /** The queue lengths at time 0 (a copy), or null for the empty system. */
+  readonly initialState: readonly number[] | null;
 }
 
 /** Default post-warm-up events when no budget is given. */
@@ -169,9 +177,6 @@ export function resolveSimulationOptions(params: SystemParams, options: Simulati
       "the event type is drawn from a 32-bit word; outside this range the arrival or the service probability loses its relative precision");
   }
   const n = params.queues;
-  if (params?.sampling !== undefined && params.sampling !== "others") {
-    throw new ParameterError("sampling", params.sampling, '"others" (the simulator implements only the paper\'s scheme so far; the exact drift implements every scheme)');
-  }
   if (options.events !== undefined && options.time !== undefined) {
     throw new ParameterError("time", options.time, "absent when events is given (choose one budget)");
   }
@@ -213,6 +218,7 @@ export function resolveSimulationOptions(params: SystemParams, options: Simulati
   const maxQueueLength = requireInteger("maxQueueLength", options.maxQueueLength ?? 1_000_000, 1, 10_000_000);
   const maxTrackedJobs = requireInteger("maxTrackedJobs", options.maxTrackedJobs ?? 2 ** 22, 1024, 2 ** 26);
   const stabilityTolerance = requireNumber("stabilityTolerance", options.stabilityTolerance ?? DEFAULT_STABILITY_TOLERANCE, 0, Infinity);
+  const initialState = resolveInitialState(options.initialState, params?.queues, maxQueueLength);
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
     throw new ParameterError("onProgress", options.onProgress, "a function");
   }
@@ -246,7 +252,7 @@ export function resolveSimulationOptions(params: SystemParams, options: Simulati
   }
   return {
     budget, events, time, warmup, clock, replications, seed, workers, trackDelays,
-    delayQuantiles: [...delayQuantiles], pathPoints, maxQueueLength, maxTrackedJobs, stabilityTolerance, precision,
+    delayQuantiles: [...delayQuantiles], pathPoints, maxQueueLength, maxTrackedJobs, stabilityTolerance, precision, initialState,
   };
 }
 
@@ -302,4 +308,16 @@ export function requireEstimableBudget(params: SystemParams, options: ResolvedSi
       `a number >= 80 / (n (lambda + 1)) = ${Number(shortest.toPrecision(4))} time units (80 events expected) and <= 1e15`,
       `a shorter run cannot form the ${SIMULATION_BATCHES} batches of its intervals`);
   }
+}
+
+/** Validates `initialState` (see SimulationOptions) and copies it; undefined gives null (the empty system). */
+function resolveInitialState(value: unknown, queues: number, maxQueueLength: number): readonly number[] | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value) || value.length !== queues) {
+    const shown = Array.isArray(value) ? `an array of length ${value.length}` : value;
+    throw new ParameterError("initialState", shown, `an array of n = ${queues} queue lengths`);
+  }
+  const copy = value.slice() as number[];
+  copy.forEach((x, k) => requireInteger(`initialState[${k}]`, x, 0, maxQueueLength - 1));
+  return copy;
 }
