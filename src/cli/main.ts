@@ -15,9 +15,10 @@ import { command as theoryCommand } from "./commands/theory";
 import { command as driftCommand } from "./commands/drift";
 import { command as meanfieldCommand } from "./commands/meanfield";
 import { command as exactCommand } from "./commands/exact";
+import { command as studyCommand } from "./commands/study";
 
 /** The registered subcommands, in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [simulateCommand, theoryCommand, driftCommand, meanfieldCommand, exactCommand];
+export const COMMANDS: readonly CliCommand[] = [simulateCommand, theoryCommand, driftCommand, meanfieldCommand, exactCommand, studyCommand];
 
 /** The top-level help text. */
 export function cliHelp(commands: readonly CliCommand[] = COMMANDS): string {
@@ -53,7 +54,9 @@ export async function runCli(argv: string[], commands: readonly CliCommand[] = C
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(command.usage + "\n");
+    // A command with subcommands (study) gives the help of the one named: `study run --help`.
+    const usageFor = (command as { usageFor?: (argv: readonly string[]) => string }).usageFor;
+    process.stdout.write((typeof usageFor === "function" ? usageFor(rest) : command.usage) + "\n");
     return 0;
   }
   try {
