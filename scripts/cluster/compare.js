@@ -3,7 +3,7 @@
 // Exits 0 when runStudy finds every cell in the merged cache (fromCache) and every point equals the local one
 // bit for bit (canonical text: every double written exactly, -0 and NaN told apart); 1 otherwise.
 const { resolve } = require("node:path");
-const { canonicalJson, runStudy } = require("../../dist/index.js");
+const { canonicalJson, runStudy } = require("migration-penalties");
 
 async function main() {
   const [studyFile, mergedCache, localCache] = process.argv.slice(2);

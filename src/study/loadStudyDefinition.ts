@@ -17,7 +17,7 @@ const EXTENSIONS = [".js", ".cjs", ".ts", ".cts"];
  * @throws ParameterError for a missing file, another extension, or a module without a definition; the
  *   module's own error when loading it fails
  * @example
- * loadStudyDefinition("scripts/cluster-study.js").name // => "cluster-abounce-lambda"
+ * loadStudyDefinition("scripts/cluster/study.js").name // => "cluster-abounce-lambda"
  */
 export function loadStudyDefinition(file: string): StudyDefinition {
   if (typeof file !== "string" || file === "") throw new ParameterError("study", file, "the path of a module (.js or .ts) exporting a study");

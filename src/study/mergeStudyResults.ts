@@ -70,8 +70,8 @@ export interface MergeSummary {
  * @throws ParameterError for bad options; StudyManifestError for an edited manifest or one of other code;
  *   Error when the cache cannot hold a merged cell (naming the directory)
  * @example
- * const merged = await mergeStudyResults("runs/abounce-map.json");
- * merged.complete ? merged.frameFile : merged.missing.map((u) => u.unit) // => the CSV, or the units still to run
+ * const merged = await mergeStudyResults("runs/demo.json"); // after shard 0 of 2 only (runStudyShard's example)
+ * [merged.complete, merged.missing.length] // => [false, 2]
  */
 export async function mergeStudyResults(manifestFile: string, options: MergeOptions = {}): Promise<MergeSummary> {
   if (options === null || typeof options !== "object") throw new ParameterError("options", options, "an object with results, cache and out");

@@ -30,13 +30,25 @@ export interface ReadManifestOptions {
   readonly requireSameCode?: boolean;
 }
 
-/** One line naming a code version: package, commit, tree, Node.js and the first digits of the code hash. */
+/**
+ * One line naming a code version: package, commit, tree, Node.js and the first 16 digits of the code hash.
+ * Cost O(1).
+ *
+ * @example
+ * describeCode({ packageVersion: "0.1.0", commit: "unknown", dirty: false, codeTree: "dist", node: "v20.20.2", codeHash: "ab".repeat(32) })
+ * // => "migration-penalties 0.1.0 (no git commit, dist/, Node.js v20.20.2, code hash abababababababab)"
+ */
 export function describeCode(code: Omit<ManifestCode, "node"> & { readonly node?: string }): string {
   const commit = code.commit === "unknown" ? "no git commit" : `commit ${code.commit.slice(0, 12)}${code.dirty ? " with uncommitted changes" : ""}`;
   return `migration-penalties ${code.packageVersion} (${commit}, ${code.codeTree}/, Node.js ${code.node ?? "?"}, code hash ${code.codeHash.slice(0, 16)})`;
 }
 
-/** The code running now, in the manifest's terms. */
+/**
+ * The code running now, in the manifest's terms (codeVersion and the Node.js version). Cost: codeVersion.
+ *
+ * @example
+ * currentManifestCode().node === process.version // => true
+ */
 export function currentManifestCode(): ManifestCode {
   const v = codeVersion();
   return { packageVersion: v.packageVersion, commit: v.commit, dirty: v.dirty, codeTree: v.codeTree, node: process.version, codeHash: v.codeHash };
@@ -67,7 +79,7 @@ function differences(a: ManifestCode, b: ManifestCode): string {
  *   ("edited") when its hash no longer matches its content, ("other code") when other code planned it, naming
  *   both versions
  * @example
- * readStudyManifest("runs/abounce-map.json").units.length // => the number of units of work
+ * readStudyManifest("runs/demo.json").units.length // => 4 (the manifest of writeStudyManifest's example)
  */
 export function readStudyManifest(file: string, options: ReadManifestOptions = {}): StudyManifest {
   if (typeof file !== "string" || file === "") throw new ParameterError("manifest", file, "the path of a manifest (migration-penalties study plan)");

@@ -80,7 +80,8 @@ export function resolveStudy<A extends Record<string, unknown>>(study: Omit<Stud
  * that both find the same entry. Cost O(1).
  *
  * @example
- * studyCacheParams(system, { events: 1000, seed: 7 }, 400) // => { system, options: { events: 1000, seed: 7 }, pathPoints: 400 }
+ * studyCacheParams({ queues: 10, arrivalRate: 0.5, migrationPenalty: 1, policy: noSharing() }, { events: 1000, seed: 7 }, 400).options
+ * // => { events: 1000, seed: 7 }
  */
 export function studyCacheParams(system: SystemParams, options: SimulationOptions, pathPoints: number): {
   readonly system: SystemParams;

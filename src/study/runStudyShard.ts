@@ -58,8 +58,8 @@ export interface ShardRunSummary {
  * @throws ParameterError for a shard out of range or bad options, before any work; StudyManifestError for an
  *   edited manifest or one of other code
  * @example
- * const summary = await runStudyShard("runs/abounce-map.json", { shard: 0, shards: 4 });
- * summary.failed.length // => 0
+ * const summary = await runStudyShard("runs/demo.json", { shard: 0, shards: 2 });
+ * [summary.units.length, summary.failed.length] // => [2, 0] (the manifest of writeStudyManifest's example)
  */
 export async function runStudyShard(manifestFile: string, options: ShardRunOptions): Promise<ShardRunSummary> {
   if (options === null || typeof options !== "object") throw new ParameterError("options", options, "an object with shard and shards");

@@ -59,7 +59,7 @@ function safePath(name: string, path: string): string {
  * @throws ParameterError for options Slurm would not read (naming them) or paths an #SBATCH line cannot hold;
  *   StudyManifestError for an edited manifest
  * @example
- * slurmScript("runs/abounce-map.json", { partition: "short", time: "1:00:00", cpus: 4, arrayMax: 10 }).split("\n")[0] // => "#!/bin/bash"
+ * slurmScript("runs/demo.json", { partition: "short", time: "1:00:00", cpus: 4, arrayMax: 10 }).split("\n")[2] // => "#SBATCH --array=0-3%10"
  */
 export function slurmScript(manifestFile: string, options: SlurmScriptOptions = {}): string {
   if (options === null || typeof options !== "object") throw new ParameterError("options", options, "an object");

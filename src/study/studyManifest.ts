@@ -102,7 +102,15 @@ function replicationCost(system: SystemParams, o: ResolvedSimulationOptions): nu
   return (o.time + o.warmup) * system.queues * (system.arrivalRate + 1);
 }
 
-/** The hash of a manifest body (everything but the hash): SHA-256 of its canonical text. */
+/**
+ * The hash of a manifest body (everything but the hash): "sha256:" and the SHA-256 of its canonical text
+ * (canonicalJson), so key order and formatting do not matter and every value does. Cost O(size).
+ *
+ * @throws ParameterError for a body canonicalJson cannot encode
+ * @example
+ * const { manifestHash, ...body } = readStudyManifest("runs/demo.json");
+ * manifestBodyHash(body) === manifestHash // => true
+ */
 export function manifestBodyHash(body: Omit<StudyManifest, "manifestHash">): string {
   return `sha256:${createHash("sha256").update(canonicalJson(body, "manifest")).digest("hex")}`;
 }
@@ -189,6 +197,9 @@ export function planStudyManifest(study: StudyDefinition, options: ManifestPlanO
 /**
  * The text of a manifest file: indented JSON, `manifestHash` first, values JSON cannot hold (NaN, Infinity)
  * written as the results cache writes them. Cost O(size).
+ *
+ * @example
+ * manifestText(readStudyManifest("runs/demo.json")).startsWith('{\n "manifestHash": "sha256:') // => true
  */
 export function manifestText(manifest: StudyManifest): string {
   const { manifestHash, ...body } = manifest;
@@ -209,8 +220,9 @@ export function manifestText(manifest: StudyManifest): string {
  * @throws ParameterError as planStudyManifest, or for an empty file name; the file system's error when the file
  *   cannot be written
  * @example
- * const m = writeStudyManifest({ name: "abounce-map", cells, simulation: { events: 1e7, replications: 8 } }, "runs/abounce-map.json", { shards: 16 });
- * m.units.length // => the number of units, each a replication range of one cell
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) => ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * writeStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 4 } }, "runs/demo.json", { replicationsPerUnit: 2 }).units.length
+ * // => 4 (two replication ranges per cell)
  */
 export function writeStudyManifest(study: StudyDefinition, file: string, options: ManifestPlanOptions = {}): StudyManifest {
   if (typeof file !== "string" || file === "") throw new ParameterError("file", file, "a path for the manifest");

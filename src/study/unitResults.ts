@@ -19,23 +19,44 @@ const CHECKSUM_PREFIX = '{"checksum":"sha256:';
 /** A replication result as stored: without its timings (wall-clock seconds and events per second). */
 export type StoredReplication = Omit<ReplicationResult, "wallSeconds" | "eventsPerSecond">;
 
-/** Where results go when no folder is given: `<manifest folder>/<manifest name without extension>-results`. */
+/**
+ * Where results go when no folder is given: `<manifest folder>/<manifest name without extension>-results`. Cost O(1).
+ *
+ * @example
+ * defaultResultsDirectory("/scratch/runs/demo.json") // => "/scratch/runs/demo-results"
+ */
 export function defaultResultsDirectory(manifestFile: string): string {
   const path = resolve(manifestFile);
   return join(dirname(path), `${basename(path, extname(path))}-results`);
 }
 
-/** The result file of a unit. */
+/**
+ * The result file of a unit: `<directory>/<unit id>.json`. Cost O(1).
+ *
+ * @example
+ * unitResultFile("/r", { id: "0123456789abcdef-r0-3" } as ManifestUnit) // => "/r/0123456789abcdef-r0-3.json"
+ */
 export function unitResultFile(directory: string, unit: ManifestUnit): string {
   return join(directory, `${unit.id}.json`);
 }
 
-/** The failure record of a unit. */
+/**
+ * The failure record of a unit: `<directory>/<unit id>.failed.json`. Cost O(1).
+ *
+ * @example
+ * unitFailureFile("/r", { id: "0123456789abcdef-r0-3" } as ManifestUnit) // => "/r/0123456789abcdef-r0-3.failed.json"
+ */
 export function unitFailureFile(directory: string, unit: ManifestUnit): string {
   return join(directory, `${unit.id}.failed.json`);
 }
 
-/** The exact text of a unit's result file. */
+/**
+ * The exact text of a unit's result file: a checksum line over the canonical content (no timings). Equal
+ * replications give equal text. Cost O(size of the results).
+ *
+ * @example
+ * unitResultText(manifest, manifest.units[0], results).startsWith('{"checksum":"sha256:') // => true
+ */
 export function unitResultText(manifest: StudyManifest, unit: ManifestUnit, results: readonly ReplicationResult[]): string {
   const cell = manifest.cells[unit.cell];
   const replications: StoredReplication[] = results.map((r) => {
@@ -53,13 +74,25 @@ export function unitResultText(manifest: StudyManifest, unit: ManifestUnit, resu
   return `${CHECKSUM_PREFIX}${checksum}",${body.slice(1)}\n`;
 }
 
-/** Writes a unit's result atomically and removes a failure record a previous attempt left. */
+/**
+ * Writes a unit's result atomically (writeFileAtomic) and removes a failure record a previous attempt left.
+ * Cost: one write, fsync and rename.
+ *
+ * @throws the file system's error when the folder cannot be written
+ * @example
+ * writeUnitResult(directory, manifest, unit, results) // => undefined; readUnitResult(directory, manifest, unit).kind is then "done"
+ */
 export function writeUnitResult(directory: string, manifest: StudyManifest, unit: ManifestUnit, results: readonly ReplicationResult[]): void {
   writeFileAtomic(unitResultFile(directory, unit), unitResultText(manifest, unit, results));
   rmSync(unitFailureFile(directory, unit), { force: true });
 }
 
-/** Records that a unit failed, with the error (atomically). */
+/**
+ * Records that a unit failed, with the error (atomically): merge reports it. Cost: one small write.
+ *
+ * @example
+ * writeUnitFailure(directory, manifest, unit, "a simulation replication failed: ...") // => undefined
+ */
 export function writeUnitFailure(directory: string, manifest: StudyManifest, unit: ManifestUnit, error: string): void {
   writeFileAtomic(unitFailureFile(directory, unit), `${JSON.stringify({ manifestHash: manifest.manifestHash, unit: unit.id, error })}\n`);
 }
@@ -107,8 +140,11 @@ function stored(file: string, manifest: StudyManifest, unit: ManifestUnit): Unit
 
 /**
  * The state of a unit in a results folder: done (a valid result file for this manifest and unit, with its
- * replications), failed (a failure record, or a result file that is damaged or belongs to another manifest),
- * or missing.
+ * replications, whose timings read as NaN), failed (a failure record, or a result file that is damaged or
+ * belongs to another manifest), or missing. Cost: reading and checking one file.
+ *
+ * @example
+ * readUnitResult(directory, manifest, manifest.units[0]).kind // => "missing" before the unit ran
  */
 export function readUnitResult(directory: string, manifest: StudyManifest, unit: ManifestUnit): UnitState {
   const result = stored(unitResultFile(directory, unit), manifest, unit);
