@@ -218,6 +218,29 @@ test("merge on an incomplete set names exactly the missing and the failed units 
   assert.equal((await mergeStudyResults(file, { cache: join(dir, "cache") })).complete, true);
 });
 
+test("a unit whose simulation fails is recorded, the others complete, run exits 1 and merge names it as failed", async () => {
+  const dir = folder();
+  const good = planStudyManifest(study);
+  // A manifest of this code whose second cell cannot be simulated: its options are impossible (the planner
+  // never writes these; the hash is recomputed, as a planner with a bug would write it).
+  const { manifestHash: _hash, ...body } = good;
+  const cellsBroken = body.cells.map((c, k) => (k === 1 ? { ...c, resolved: { ...c.resolved, pathPoints: -3 } } : c));
+  const brokenBody = { ...body, cells: cellsBroken };
+  const file = join(dir, "m.json");
+  writeFileSync(file, manifestText({ manifestHash: manifestBodyHash(brokenBody), ...brokenBody }));
+  const cli = await captureOutput(() => runCli(["study", "run", file, "--shard", "0", "--of", "1", "--workers", "2"]));
+  assert.equal(cli.code, 1, cli.stderr);
+  assert.match(cli.stdout, /3 unit\(s\): 2 computed, 0 already done, 1 failed/);
+  const broken = good.units[1]!.id;
+  assert.match(cli.stderr, new RegExp(`failed: ${broken}: a simulation replication failed: Invalid typed array length`));
+  assert.ok(existsSync(join(dir, "m-results", `${broken}.failed.json`)));
+  const merged = await mergeStudyResults(file, { cache: join(dir, "cache") });
+  assert.deepEqual(merged.missing, []);
+  assert.deepEqual(merged.failed.map((u) => u.unit), [broken]);
+  assert.match(merged.failed[0]!.reason, /^it failed: a simulation replication failed/);
+  assert.equal(merged.mergedCells, 2, "the cells whose units are done are merged");
+});
+
 /** Runs `study run` in a child process through tsx; `preload` is a module imported first (fault injection). */
 function spawnRun(args: string[], preload?: string) {
   const argv = ["--import", "tsx", ...(preload ? ["--import", preload] : []), join(root, "src", "cli", "main.ts"), "study", "run", ...args];
