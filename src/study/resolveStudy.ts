@@ -77,7 +77,8 @@ export function resolveStudy<A extends Record<string, unknown>>(study: Omit<Stud
 /**
  * The parameters under which a study's cell is cached (cachedStudy): its system, its options with its seed,
  * and the path points kept. One definition for runStudy and for the merge of results computed elsewhere, so
- * that both find the same entry. Cost O(1).
+ * that both find the same entry. An option named `force` is left out of the key: it may lift cost limits but
+ * cannot change a result. Cost O(1).
  *
  * @example
  * studyCacheParams({ queues: 10, arrivalRate: 0.5, migrationPenalty: 1, policy: noSharing() }, { events: 1000, seed: 7 }, 400).options
@@ -88,5 +89,6 @@ export function studyCacheParams(system: SystemParams, options: SimulationOption
   readonly options: SimulationOptions;
   readonly pathPoints: number;
 } {
-  return { system, options, pathPoints };
+  const { force: _force, ...keyOptions } = options as SimulationOptions & { readonly force?: unknown };
+  return { system, options: keyOptions, pathPoints };
 }
