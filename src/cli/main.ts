@@ -16,9 +16,10 @@ import { command as driftCommand } from "./commands/drift";
 import { command as meanfieldCommand } from "./commands/meanfield";
 import { command as exactCommand } from "./commands/exact";
 import { command as optimalCommand } from "./commands/optimal";
+import { command as studyCommand } from "./commands/study";
 
 /** The registered subcommands, in the order --help lists them. */
-export const COMMANDS: readonly CliCommand[] = [simulateCommand, theoryCommand, driftCommand, meanfieldCommand, exactCommand, optimalCommand];
+export const COMMANDS: readonly CliCommand[] = [simulateCommand, theoryCommand, driftCommand, meanfieldCommand, exactCommand, optimalCommand, studyCommand];
 
 /** The top-level help text. */
 export function cliHelp(commands: readonly CliCommand[] = COMMANDS): string {
@@ -54,7 +55,9 @@ export async function runCli(argv: string[], commands: readonly CliCommand[] = C
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(command.usage + "\n");
+    // A command with subcommands (study) gives the help of the one named: `study run --help`.
+    const usageFor = (command as { usageFor?: (argv: readonly string[]) => string }).usageFor;
+    process.stdout.write((typeof usageFor === "function" ? usageFor(rest) : command.usage) + "\n");
     return 0;
   }
   try {

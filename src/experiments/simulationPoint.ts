@@ -11,7 +11,11 @@ export interface IntervalEstimate {
 
 /**
  * The compact, JSON-serialisable record of one simulated configuration that studies keep and cache:
- * the estimates a notebook tabulates or plots, with their intervals, and how they were obtained.
+ * the estimates a notebook tabulates or plots, with their intervals, and how they were obtained. It holds
+ * results only, never timings (how fast a run went depends on the machine, not on the model): the same
+ * configuration, seed and code give the same point bit for bit wherever its replications ran, which is what
+ * lets a study computed on a cluster and merged (mergeStudyResults) stand for one computed locally. The
+ * cache's provenance keeps the wall-clock time (computeSeconds).
  */
 export interface SimulationPoint {
   readonly policy: string;
@@ -25,7 +29,6 @@ export interface SimulationPoint {
   readonly replications: number;
   readonly events: number;
   readonly simulatedTime: number;
-  readonly eventsPerSecond: number;
   readonly ciMethod: string;
   /** Mean units of work per queue (per event = time average under uniformization). */
   readonly meanQueueLength: IntervalEstimate;
@@ -100,7 +103,6 @@ export function simulationPoint(report: SimulationReport, pathPoints = 400): Sim
     replications: report.replications,
     events: report.events,
     simulatedTime: report.simulatedTime,
-    eventsPerSecond: report.eventsPerSecond,
     ciMethod: report.ciMethod,
     meanQueueLength: interval(report.meanQueueLength),
     meanDelay: interval(report.meanDelay),

@@ -1,10 +1,8 @@
-import { ParameterError } from "../model/parameterError";
-import { isTransferable } from "../model/policy";
 import { type CacheOptions, cachedStudy } from "../experiments/resultCache";
 import { type SimulationPoint, simulationPoint } from "../experiments/simulationPoint";
 import { runSimulation } from "../simulate/runSimulation";
-import { type SimulationOptions, resolveSimulationOptions } from "../simulate/simulationOptions";
-import { cellSeed } from "./cellSeed";
+import type { SimulationOptions } from "../simulate/simulationOptions";
+import { resolveStudy, studyCacheParams } from "./resolveStudy";
 import type { StudyCell } from "./studyGrid";
 
 /** How every cell of a study is simulated: the simulator's options without seed, workers or progress. */
@@ -76,36 +74,16 @@ export interface StudyResult<A extends Record<string, unknown> = Record<string, 
  * @param study the cells, their simulation options, seed, cache and progress
  * @returns the cells with their points, in the order given
  * @throws ParameterError for a bad name, an empty study, a rule given as a function (it cannot be cached or
- *   cross threads: use runSimulation), or bad simulation options (naming the cell)
+ *   cross threads: use runSimulation), bad simulation options (naming the cell), a bad seed or pathPoints
+ *   (see resolveStudy, which the manifest of a study run on a cluster shares)
  * @example
  * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) => ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
  * const study = await runStudy({ name: "demo", cells, simulation: { events: 1e5, replications: 2 } });
  * study.cells.map((c) => c.point.meanQueueLength.mean) // => close to [1, 4] (M/M/1: lambda / (1 - lambda))
  */
 export async function runStudy<A extends Record<string, unknown>>(study: StudyOptions<A>): Promise<StudyResult<A>> {
-  if (study === null || typeof study !== "object") throw new ParameterError("study", study, "an object with name, cells and simulation");
-  const { name, cells, onProgress } = study;
-  if (!Array.isArray(cells) || cells.length === 0) throw new ParameterError("cells", cells, "a non-empty array of cells (studyGrid)");
-  const seed = study.seed ?? 1;
-  const crn = study.commonRandomNumbers ?? false;
-  if (typeof crn !== "boolean") throw new ParameterError("commonRandomNumbers", crn, "true or false");
-  const pathPoints = study.pathPoints ?? 400;
-  const planned = cells.map((cell, index) => {
-    if (!isTransferable(cell.system.policy)) {
-      throw new ParameterError("policy", cell.system.policy.kind, "a declared policy (a rule given as a function cannot be cached or sent to worker threads: use runSimulation)");
-    }
-    const simulation = typeof study.simulation === "function" ? study.simulation(cell) : study.simulation;
-    if (simulation === null || typeof simulation !== "object") throw new ParameterError("simulation", simulation, "simulation options (events, replications, ...)");
-    const s = cellSeed(seed, cell.key, crn);
-    const options: SimulationOptions = { ...simulation, seed: s };
-    try {
-      resolveSimulationOptions(cell.system, options);
-    } catch (error) {
-      if (error instanceof ParameterError) throw new ParameterError(error.parameter, error.value, error.allowed, `cell ${index} ${JSON.stringify(cell.axes)}`);
-      throw error;
-    }
-    return { cell, options, seed: s };
-  });
+  const { name, seed, commonRandomNumbers: crn, pathPoints, cells: planned } = resolveStudy(study);
+  const { cells, onProgress } = study;
 
   const started = performance.now();
   const fractions = new Float64Array(cells.length);
@@ -125,11 +103,9 @@ export async function runStudy<A extends Record<string, unknown>>(study: StudyOp
   };
   report();
   const results = await Promise.all(planned.map(async ({ cell, options, seed: s }, k) => {
-    // `force` lifts cost limits only and cannot change a result, so it is not part of the cache key.
-    const { force: _force, ...keyOptions } = options;
     const cached = await cachedStudy(
       name,
-      { system: cell.system, options: keyOptions, pathPoints },
+      studyCacheParams(cell.system, options, pathPoints),
       async () => {
         const simOptions: SimulationOptions = {
           ...options,
