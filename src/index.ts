@@ -13,10 +13,11 @@ export * from "./report";
 export * from "./theory/meanfieldIndex";
 export * from "./theory/exact";
 export * from "./experiments";
-export * from "./experiments/theorems";
 export * from "./simulate";
 export * from "./random";
 export * from "./experiments/figures";
 export * from "./experiments/delay";
 export * from "./study";
 export * from "./statistics/differenceOfMeans";
+// Paper studies (src/paper): Theorems 2 and 3, notebooks 05 and 06.
+export * from "./paper";

@@ -14,3 +14,4 @@ export {
   type Claim, type ClaimBase, type ClaimMeasurement, type ClaimRegion, type ClaimVerdict, claim, claimFromInterval,
   claimFromStability, exactClaim, precisionPhrase,
 } from "./claims";
+export { requireCheck } from "./requireCheck";
