@@ -92,7 +92,7 @@ const APPENDIX = "Appendix, proof of Theorem 3";
  * const s = theorem3DriftStudy({ migrationPenalty: 2, epsilon: 0.01, totals: [10, 100, 1000],
  *   mbounce: [{ queues: 2, arrivalRate: 0.95, ratio: 2, samples: Infinity }], abounce: [],
  *   randomStates: 5, restarts: 1, surveySeed: 7, exhaustiveQueues: 2, exhaustiveMaxStates: 1e4 });
- * s.configurations[0]!.crossing               // => 78.39  (= 2 * 1.95 * 2.01 / 0.1)
+ * s.configurations[0]!.crossing               // => 78.38999999999992  (2 * 1.95 * 2.01 / 0.1 = 78.39)
  * s.configurations[0]!.crossesAtClosedForm    // => true
  * s.claims.map((c) => c.verdict)              // => ["holds", "holds", "holds"]
  */

@@ -5,7 +5,7 @@
  *
  * @param ok whether the check passed
  * @param what the check in words, with the numbers compared (shown in the error)
- * @throws Error "check failed: <what>" when ok is false (a TypeError-free message a notebook prints as is)
+ * @throws Error with the message "check failed: <what>" when ok is not true
  * @example
  * requireCheck(Math.abs(0.1 + 0.2 - 0.3) <= 1e-15, "0.1 + 0.2 = 0.3 to 1e-15") // => undefined (passes)
  * requireCheck(1 > 2, "1 > 2") // throws Error: check failed: 1 > 2
