@@ -115,7 +115,8 @@ function solveRate(system: SystemParams, tolerance: number, maxStates: number): 
  *   (0, lambda_c), increasing; tolerance in [1e-9, 0.5] (default 2e-3: probabilities to 2e-3, E[Q] to 0.2%);
  *   poleFit: an integer >= 2 (default 4); maxStates: the state limit, an integer in [2, 250000] (default
  *   250000); cache; onProgress(done, total)
- * @returns the rows, the pole, a table, two figures, the passed checks, claims and details
+ * @returns the rows, the pole, a table, two figures (E[Q] on a log scale; 1/E[Q] near lambda_c with the fitted line), the
+ *   passed checks, claims and details
  * @throws ParameterError naming the option at fault (a rate at or above lambda_c, where no stationary law
  *   exists, included) before any work, or "rates" when no rate has a bounded answer; Error when a check fails
  * @example
@@ -184,7 +185,12 @@ export async function twoQueueExactMeanStudy(options: {
   if (answered.length === 0) throw new ParameterError("rates", options.rates, "rates with a bounded exact answer (lower rates: every rate given is too close to λ_c)");
   const constant = fitted.length > 0 ? mean(fitted.map((r) => r.distanceTimesMean)) : NaN;
   const top = Math.max(...answered.map((r) => r.meanQueueLength), 1);
-  const grid = Array.from({ length: 60 }, (_, k) => answered[0]!.arrivalRate + ((lambdaC - 1e-4 - answered[0]!.arrivalRate) * k) / 59);
+  // The reference curve c/(lambda_c - lambda), drawn up to three times the largest exact mean.
+  const curveEnd = Math.max(answered[0]!.arrivalRate, lambdaC - constant / (3 * top));
+  const grid = Array.from({ length: 60 }, (_, k) => answered[0]!.arrivalRate + ((curveEnd - answered[0]!.arrivalRate) * k) / 59);
+  // The second figure shows the rates within twice the span of the fit below its first rate.
+  const from = fitted.length > 0 ? 2 * (fitted[0] as TwoQueueExactMeanRow).arrivalRate - lambdaC : -Infinity;
+  const near = answered.filter((r) => r.arrivalRate >= from);
   const figures = [
     lineFigure([
       { name: "exact E[Q] per queue", x: answered.map((r) => r.arrivalRate), y: answered.map((r) => r.meanQueueLength), errorY: answered.map((r) => r.meanQueueLengthBound), mode: "lines+markers" },
@@ -193,11 +199,11 @@ export async function twoQueueExactMeanStudy(options: {
       { name: `exact λ_c = ${formatNumber(lambdaC, 6)}`, x: [lambdaC, lambdaC], y: [0.1, 10 * top], dash: "dashdot" },
     ], { title: `ABOUNCE(${C}, ∞), n = 2, K = ${K}: the exact mean blows up at λ_c, not at λ*`, xTitle: "arrival rate λ", yTitle: "E[Q] per queue (log)", logY: true }),
     lineFigure([
-      { name: "exact 1 / E[Q]", x: answered.map((r) => r.arrivalRate), y: answered.map((r) => 1 / r.meanQueueLength), mode: "markers" },
+      { name: "exact 1 / E[Q]", x: near.map((r) => r.arrivalRate), y: near.map((r) => 1 / r.meanQueueLength), mode: "markers" },
       { name: `least squares on the ${fitted.length} largest rates, zero at ${formatNumber(pole, 5)}`, x: [fitted[0]?.arrivalRate ?? NaN, pole], y: [fitted[0] ? 1 / fitted[0].meanQueueLength : NaN, 0], dash: "dash" },
-      { name: `Theorem 2's λ*`, x: [lambdaStar, lambdaStar], y: [0, 1 / answered[0]!.meanQueueLength], dash: "dot" },
-      { name: `exact λ_c`, x: [lambdaC, lambdaC], y: [0, 1 / answered[0]!.meanQueueLength], dash: "dashdot" },
-    ], { title: "1 / E[Q] reaches 0 where the stationary law ceases to exist", xTitle: "arrival rate λ", yTitle: "1 / E[Q]" }),
+      { name: `Theorem 2's λ*`, x: [lambdaStar, lambdaStar], y: [0, 1 / near[0]!.meanQueueLength], dash: "dot" },
+      { name: `exact λ_c`, x: [lambdaC, lambdaC], y: [0, 1 / near[0]!.meanQueueLength], dash: "dashdot" },
+    ], { title: "Near λ_c: 1 / E[Q] reaches 0 where the stationary law ceases to exist", xTitle: "arrival rate λ", yTitle: "1 / E[Q]" }),
   ];
 
   const beyond = answered.filter((r) => r.arrivalRate > lambdaStar);
