@@ -15,17 +15,10 @@ export * from "./theory/meanfieldIndex";
 export * from "./theory/exact";
 export * from "./theory/optimalIndex";
 export * from "./experiments";
-export * from "./experiments/theorems";
 export * from "./simulate";
 export * from "./random";
 export * from "./experiments/delay";
 export * from "./study";
 export * from "./statistics/differenceOfMeans";
-// Paper studies of Figures 3-5 (src/paper): compositions of the study layer, theory and display.
-export {
-  type Figure3Parameters, type Figure3Stability, figure3Stability,
-  type PolicyTailsParameters, type PolicyTailsStudy, policyTailsStudy,
-  type Figure4Parameters, type Figure4AbounceTails, figure4AbounceTails,
-  type Figure5Parameters, type Figure5MbounceTails, figure5MbounceTails,
-  type PaperTable,
-} from "./paper";
+// Paper studies (src/paper): Figures 3-5, Theorems 2 and 3.
+export * from "./paper";

@@ -13,7 +13,7 @@ import { meanFieldFrontMotion } from "../theory/meanfield/meanFieldFrontMotion";
 import { meanFieldStabilityBoundary } from "../theory/meanfield/meanFieldStabilityBoundary";
 import { theorem1ArrivalRateBound } from "../theory/thresholds/theoremBounds";
 import { ci, num } from "./numberText";
-import type { PaperTable } from "./paperTable";
+import type { PaperTable } from "./paperOutput";
 
 /** The rates of the paper's two sample paths: "clearly stable when λ = 0.77, but unstable when λ = 0.79". */
 const PAPER_STABLE_RATE = 0.77;

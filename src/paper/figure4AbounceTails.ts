@@ -5,7 +5,7 @@ import { ParameterError, requireInteger } from "../model/parameterError";
 import { abounce } from "../model/policy";
 import { type Claim, claim } from "../study/claims";
 import { ci, num, wordList } from "./numberText";
-import type { PaperTable } from "./paperTable";
+import type { PaperTable } from "./paperOutput";
 import {
   type PolicyTailsParameters, type PolicyTailsStudy, improvementClaims, improvementDetails, mm1Claim, policyTailsStudy, precisionLine, tailGap,
 } from "./policyTailsStudy";

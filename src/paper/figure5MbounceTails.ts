@@ -10,7 +10,7 @@ import { compareCells } from "../study/compareCells";
 import type { StudyCellResult } from "../study/runStudy";
 import { tailDifference } from "../study/tailDifference";
 import { ci, num, wordList } from "./numberText";
-import type { PaperTable } from "./paperTable";
+import type { PaperTable } from "./paperOutput";
 import {
   type PolicyTailsParameters, type PolicyTailsStudy, improvementClaims, improvementDetails, mm1Claim, policyTailsStudy, precisionLine,
   simulatedTailTable, tailGap,

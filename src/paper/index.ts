@@ -1,8 +1,17 @@
 /**
- * Paper studies: one per figure or theorem of the paper, each a short composition of the study layer, the
- * theory and the display helpers that returns plain data (tables, plotly figures, claims, markdown details).
+ * Paper studies: each a short composition of the study layer, theory and display that returns plain data
+ * (tables, plotly figures, claims, Markdown details) for one question of the paper.
  */
-export { type PaperTable } from "./paperTable";
+export { type PaperTable, markdownParagraphs } from "./paperOutput";
+export { THEOREM2_SOURCE, THEOREM2_STATEMENT, type Theorem2ThresholdStudy, theorem2ThresholdStudy } from "./theorem2Thresholds";
+export { type TwoQueueExactMeanRow, type TwoQueueExactMeanStudy, twoQueueExactMeanStudy } from "./twoQueueExactMeans";
+export { type Theorem2ConditionOneStudy, type Theorem2Pair, theorem2ConditionOneStudy } from "./theorem2ConditionOne";
+export { type Theorem2SimulationVerdicts, type Theorem2VerdictRow, theorem2SimulationVerdicts } from "./theorem2SimulationVerdicts";
+export { type TwoQueueGrowthCheckRow, twoQueueThresholdSimulationCheck } from "./twoQueueThresholdSimulationCheck";
+export {
+  type Theorem3AbounceConfig, type Theorem3DriftConfiguration, type Theorem3DriftStudy, type Theorem3MbounceConfig, theorem3DriftStudy,
+} from "./theorem3Drift";
+export { type Theorem3SimulationConfig, type Theorem3SimulationStudy, theorem3SimulationStudy } from "./theorem3Simulations";
 export { type Figure3Parameters, type Figure3Stability, figure3Stability } from "./figure3Stability";
 export { type PolicyTailsParameters, type PolicyTailsStudy, policyTailsStudy } from "./policyTailsStudy";
 export { type Figure4Parameters, type Figure4AbounceTails, figure4AbounceTails } from "./figure4AbounceTails";

@@ -11,7 +11,7 @@ import { studyGrid } from "../study/studyGrid";
 import { tailLighterFrom } from "../study/tailLighterFrom";
 import { type MeanFieldTailReference, meanFieldTailReference } from "../theory/meanfield/meanFieldTailReference";
 import { ci, num } from "./numberText";
-import type { PaperTable } from "./paperTable";
+import type { PaperTable } from "./paperOutput";
 
 /** Parameters of {@link policyTailsStudy}; the defaults are those of the paper's Figures 4 and 5. */
 export interface PolicyTailsParameters {

@@ -30,3 +30,4 @@ export { type ShardRunOptions, type ShardRunSummary, runStudyShard } from "./run
 export { type MergeOptions, type MergeSummary, type UnitProblem, mergeStudyResults } from "./mergeStudyResults";
 export { type SlurmScriptOptions, slurmScript } from "./slurmScript";
 export { loadStudyDefinition } from "./loadStudyDefinition";
+export { requireCheck } from "./requireCheck";

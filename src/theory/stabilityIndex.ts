@@ -28,3 +28,7 @@ export { type RateInterval, type Theorem2ConditionOneRates, theorem2ConditionOne
 export {
   type Theorem3DriftRecord, type Theorem3DriftSurvey, type Theorem3StateFamily, theorem3DriftSurvey,
 } from "./lyapunov/theorem3DriftSurvey";
+export { type Theorem2DriftGrid, theorem2DriftGrid } from "./lyapunov/theorem2DriftGrid";
+export { theorem3NoMigrationDrift } from "./lyapunov/theorem3NoMigrationDrift";
+export { theorem3CrossingTotal } from "./lyapunov/theorem3CrossingTotal";
+export { type Theorem3LevelMaximum, type Theorem3LevelMaximumRow, theorem3LevelMaximum } from "./lyapunov/theorem3LevelMaximum";

@@ -20,7 +20,7 @@ import { requireInteger, requireNumber } from "../../model/parameterError";
  * @returns the drift per event of the uniformized chain
  * @throws ParameterError naming the parameter at fault
  * @example
- * theorem3NoMigrationDrift({ queues: 2, arrivalRate: 0.9, ratio: 2, total: 20 }) // => 0.9473684210526316
+ * theorem3NoMigrationDrift({ queues: 2, arrivalRate: 0.9, ratio: 2, total: 20 }) // => 0.9473684210526319 (2 - 4/3.8)
  */
 export function theorem3NoMigrationDrift(options: {
   readonly queues: number;

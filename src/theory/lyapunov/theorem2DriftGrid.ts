@@ -1,5 +1,5 @@
 import { requireNumber } from "../../model/parameterError";
-import { type Theorem2ConditionReport, theorem2ConditionCheck } from "../../theory/lyapunov/theorem2ConditionCheck";
+import { type Theorem2ConditionReport, theorem2ConditionCheck } from "./theorem2ConditionCheck";
 
 /** The exact drift of Theorem 2's test function over the state plane, ready for a heatmap. */
 export interface Theorem2DriftGrid {

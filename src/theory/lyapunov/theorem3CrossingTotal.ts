@@ -16,7 +16,7 @@ import { requireInteger, requireNumber } from "../../model/parameterError";
  * @returns S*, in jobs (not rounded)
  * @throws ParameterError naming the parameter at fault
  * @example
- * theorem3CrossingTotal({ queues: 2, arrivalRate: 0.95, ratio: 2, epsilon: 0.01 }) // => 78.39 (2 * 1.95 * 2.01 / 0.1)
+ * theorem3CrossingTotal({ queues: 2, arrivalRate: 0.95, ratio: 2, epsilon: 0.01 }) // => 78.38999999999992 (2 * 1.95 * 2.01 / 0.1 = 78.39)
  */
 export function theorem3CrossingTotal(options: {
   readonly queues: number;

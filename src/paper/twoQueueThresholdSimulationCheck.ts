@@ -1,11 +1,11 @@
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { requireInteger, requireNumber } from "../../model/parameterError";
-import { abounce } from "../../model/policy";
-import { meanConfidenceInterval } from "../../statistics/confidenceInterval";
-import { embeddedChainStepper } from "../lyapunov/embeddedChainStepper";
-import { requireIntegerThreshold, theorem2LambdaStar } from "./theorem2LambdaStar";
-import { exactTwoQueueThreshold } from "./exactTwoQueueThreshold";
-import { twoQueueDifferenceLaw } from "./twoQueueDifferenceLaw";
+import { requireInteger, requireNumber } from "../model/parameterError";
+import { abounce } from "../model/policy";
+import { meanConfidenceInterval } from "../statistics/confidenceInterval";
+import { embeddedChainStepper } from "../theory/lyapunov/embeddedChainStepper";
+import { requireIntegerThreshold, theorem2LambdaStar } from "../theory/thresholds/theorem2LambdaStar";
+import { exactTwoQueueThreshold } from "../theory/thresholds/exactTwoQueueThreshold";
+import { twoQueueDifferenceLaw } from "../theory/thresholds/twoQueueDifferenceLaw";
 
 /** The simulated growth of the total at one arrival rate, beside the D-chain's prediction. */
 export interface TwoQueueGrowthCheckRow {
@@ -38,7 +38,7 @@ export interface TwoQueueGrowthCheckRow {
  * Theorem 2 and the exact threshold disagree. A long statistical validation, not a unit test: with the
  * defaults (4e7 events per rate) it takes about ten seconds per rate on one core.
  *
- * Run it with `node dist/theory/thresholds/twoQueueThresholdSimulationCheck.js [K C events lambda...]`
+ * Run it with `node dist/paper/twoQueueThresholdSimulationCheck.js [K C events lambda...]`
  * after `npm run build`, or import the function.
  *
  * @param options migrationPenalty: K (integer >= 2); threshold: C (integer >= K); arrivalRates: each in (0, 1);

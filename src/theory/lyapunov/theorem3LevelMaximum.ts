@@ -1,8 +1,8 @@
 import { ParameterError, requireInteger, requireNumber } from "../../model/parameterError";
 import { type PolicySpec, isTransferable, mbounce, policyLabel } from "../../model/policy";
 import { type SystemParams, validateSystem } from "../../model/system";
-import { exactDriftOfValidated } from "../../theory/lyapunov/exactDrift";
-import { theorem3LyapunovFunction } from "../../theory/lyapunov/theorem3LyapunovFunction";
+import { exactDriftOfValidated } from "./exactDrift";
+import { theorem3LyapunovFunction } from "./theorem3LyapunovFunction";
 import { theorem3NoMigrationDrift } from "./theorem3NoMigrationDrift";
 
 /** The largest drift of Theorem 3's V over ALL states of one total. */
