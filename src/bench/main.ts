@@ -24,7 +24,7 @@ import { join, resolve } from "node:path";
 import { abounce } from "../model/policy";
 import { runReplication } from "../simulate/simulateReplication";
 import { resolveSimulationOptions } from "../simulate/simulationOptions";
-import { type CliFlags, numberFlag, parseCliFlags } from "../cli/args";
+import { parseFlags } from "../cli/args";
 
 interface ChildRequest {
   readonly n: number;
@@ -95,9 +95,12 @@ function main(argv: string[]): void {
     );
     return;
   }
-  const flags: CliFlags = parseCliFlags(argv, { events: { type: "string" }, repeats: { type: "string" } });
-  const events = numberFlag(flags, "events", { min: 1e5, max: 1e10, integer: true }, 1e8) as number;
-  const repeats = numberFlag(flags, "repeats", { min: 1, max: 50, integer: true }, 3) as number;
+  const flags = parseFlags(argv, [
+    { name: "events", kind: "integer", group: "run", min: 1e5, max: 1e10, default: 1e8, help: "events per measurement" },
+    { name: "repeats", kind: "integer", group: "run", min: 1, max: 50, default: 3, help: "alternations of ours and the reference" },
+  ], "bench");
+  const events = flags.number("events");
+  const repeats = flags.number("repeats");
 
   const root = resolve(__dirname, "..", "..");
   const source = resolve(root, "..", "shared", "bench", "reference-sim.c");

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /**
  * The `migration-penalties` command line: a registry of subcommands, each in src/cli/commands/<name>.ts
- * exporting `command: CliCommand` (see src/cli/args.ts). To add one, import it and list it in COMMANDS.
+ * exporting `command: CliCommand` (see src/cli/args.ts): its flags as declarations, its help text parts and
+ * `run(flags)`. main parses every command line with the one parser (parseFlags) and prints every help from the
+ * declarations (commandHelp). To add a command, write its file and list it in COMMANDS.
  *
  *   migration-penalties --help
  *   migration-penalties <command> --help
  *   migration-penalties simulate --policy abounce --n 100 --lambda 0.75 --K 2 --C 2 --d 10 --events 1e7
  *
- * Exit codes: 0 success, 1 failure while running, 2 bad command line (message on stderr, no stack trace).
+ * Exit codes: 0 success, 1 failure while running (meanfield: no fixed point), 2 bad command line (one line on
+ * stderr naming the flag, no stack trace).
  */
-import { type CliCommand, isUsageError } from "./args";
+import { type CliCommand, commandHelp, isUsageError, parseFlags } from "./args";
 import { command as simulateCommand } from "./commands/simulate";
 import { command as theoryCommand } from "./commands/theory";
 import { command as driftCommand } from "./commands/drift";
@@ -54,15 +57,15 @@ export async function runCli(argv: string[], commands: readonly CliCommand[] = C
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(command.usage + "\n");
+    process.stdout.write(commandHelp(command) + "\n");
     return 0;
   }
   try {
-    return await command.run(rest);
+    return await command.run(parseFlags(rest, command.flags(), name));
   } catch (error) {
     if (isUsageError(error)) {
       // One policy for every command: a bad flag is one line naming it on stderr, exit 2, no stack trace.
-      process.stderr.write(`migration-penalties ${name}: ${(error as Error).message}\n`);
+      process.stderr.write(`migration-penalties ${name}: ${error.message.replace(/\s*\n\s*/g, " ")}\n`);
       return 2;
     }
     process.stderr.write(`migration-penalties ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
