@@ -283,7 +283,7 @@ export function suggestFlag(typed: string, names: readonly string[]): string | u
   const sameCase = names.find((n) => n.toLowerCase() === lower);
   if (sameCase) return sameCase;
   const prefixed = names.filter((n) => n.toLowerCase().startsWith(lower));
-  if (lower.length >= 3 && prefixed.length === 1) return prefixed[0];
+  if (lower.length >= 2 && prefixed.length === 1) return prefixed[0];
   const best = closest(lower, names.map((n) => n.toLowerCase()));
   const allowed = Math.max(0, Math.min(3, Math.floor((typed.length - 1) / 2)));
   if (distance(lower, best) > allowed) return undefined;

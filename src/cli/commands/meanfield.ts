@@ -253,15 +253,15 @@ export function formatMeanfieldReport(r: MeanfieldCliReport): string {
     `mean delay per unit (Little's law on units):      ${g(r.meanUnitDelay)}`,
     `mean delay per job (FIFO, to its last unit):      ${g(r.meanJobDelayFifo)}`,
     `  ${r.delayDefinition}`,
-    `truncation: L = ${r.truncationLevel} (compared with L = ${r.previousTruncationLevel}), s_L = ${r.tailAtTruncation.toExponential(3)}, ` +
-      `mean change ${r.meanChange.toExponential(2)}, error estimate ${r.truncationErrorEstimate.toExponential(2)}` +
-      `${r.exactTruncation ? " (no inflow above L)" : ""}, residual max|ds/dt| ${r.residual.toExponential(2)}`,
+    `truncation: L = ${r.truncationLevel} (compared with L = ${r.previousTruncationLevel}), s_L = ${g(r.tailAtTruncation, 4)}, ` +
+      `mean change ${g(r.meanChange, 3)}, error estimate ${g(r.truncationErrorEstimate, 3)}` +
+      `${r.exactTruncation ? " (no inflow above L)" : ""}, residual max|ds/dt| ${g(r.residual, 3)}`,
   );
   if (refined) {
     lines.push(refined.converged
       ? `refined mean field, n = ${refined.queues} (${refined.sampling}): mean queue length ${g(refined.meanQueueLength, 10)} = plain + ` +
         `${g(refined.meanQueueLengthCorrection)} / n; truncation L = ${refined.truncationLevel} (compared with L = ${refined.previousTruncationLevel}, ` +
-        `coefficients changed by ${refined.correctionChange.toExponential(2)})`
+        `coefficients changed by ${g(refined.correctionChange, 3)})`
       : `refined mean field, n = ${refined.queues} (${refined.sampling}): NOT computed: ${refined.failure ?? ""}`);
   }
   return lines.join("\n");
