@@ -167,9 +167,10 @@ export function optimalReport(args: OptimalArguments): OptimalReport {
 /** A readable summary of a report (what `optimal` prints without --json). */
 export function formatOptimalReport(r: OptimalReport): string {
   const fmt = (x: number, digits = 6): string => (Number.isFinite(x) ? formatSignificant(x, digits) : x === Infinity ? "inf (unstable)" : "n/a");
-  // The optimum to the digits it has: the wider of the grid's bracket and the estimated truncation error.
+  // The optimum to the digits it has: the wider of the grid's bracket and the estimated truncation error (without
+  // a check grid there is no estimate, and the only guarantee is the edge tolerance the grid was accepted under).
   const estimate = r.truncationCheck.errorEstimate;
-  const optimumError = Math.max(r.bounds.upper - r.bounds.lower, Number.isFinite(estimate) ? estimate : 0);
+  const optimumError = Math.max(r.bounds.upper - r.bounds.lower, Number.isFinite(estimate) ? estimate : r.truncationCheck.edgeTolerance);
   const confirmed = r.switchingCurve.filter((p) => p.confirmed);
   const lines = [
     `optimal migration rule, n = 2, d = inf, lambda = ${r.arrivalRate}, K = ${r.migrationPenalty}, grid {0..${r.truncation}}^2`,

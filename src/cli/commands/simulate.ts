@@ -245,8 +245,9 @@ export function formatSimulationReport(report: SimulationReport): string {
   ];
   if (report.precision) {
     const pr = report.precision;
+    const achieved = Number.isFinite(pr.achievedRelativeHalfWidth) ? `${f(100 * pr.achievedRelativeHalfWidth, 3)}%` : "unknown (no interval)";
     lines.push(
-      `precision                    ${pr.reached ? "reached" : "NOT reached"}: 95% half-width ${f(100 * pr.achievedRelativeHalfWidth, 3)}% of ${pr.of} ` +
+      `precision                    ${pr.reached ? "reached" : "NOT reached"}: 95% half-width ${achieved} of ${pr.of} ` +
         `(target ${f(100 * pr.target, 3)}%), ${pr.replications} replications in ${pr.rounds} round(s), ${formatCount(pr.eventsSimulated)} events of ${formatCount(pr.maxEvents)}`,
       `                             (${pr.reason})`,
     );
