@@ -16,7 +16,7 @@ import { type FlagCondition, type FlagDeclaration, type ParsedFlags, readableNum
  * as a function (the custom policy) cannot be typed on a command line.
  *
  * @example
- * commandLinePolicies().map((p) => p.kind) // => ["abounce", "mbounce", "none", "sqd", "switching"]
+ * commandLinePolicies().map((p) => p.kind).includes("custom") // => false (a rule given as a function)
  */
 export function commandLinePolicies(): readonly PolicyDeclaration[] {
   return policyDeclarations().filter((p) => p.transferable);
