@@ -176,7 +176,7 @@ export function formatOptimalReport(r: OptimalReport): string {
     `optimal migration rule, n = 2, d = inf, lambda = ${r.arrivalRate}, K = ${r.migrationPenalty}, grid {0..${r.truncation}}^2`,
     `optimal mean queue length per queue: ${formatWithError(r.meanQueueLength, optimumError)} (bracket on the grid [${fmt(r.bounds.lower, 12)}, ${fmt(r.bounds.upper, 12)}]; ` +
       `migrating arrivals ${fmt(r.migrationFraction, 4)})`,
-    `truncation: edge mass ${r.truncationCheck.edgeMass.toExponential(2)} (tolerance ${r.truncationCheck.edgeTolerance}), ` +
+    `truncation: edge mass ${r.truncationCheck.edgeMass.toExponential(2)} (tolerance ${fmt(r.truncationCheck.edgeTolerance, 3)}), ` +
       (r.truncationCheck.checkTruncation === null ? "no check grid" :
         `grid ${r.truncationCheck.checkTruncation} gives ${fmt(r.truncationCheck.checkMeanQueueLength, 10)}, estimated remaining error ${fmt(r.truncationCheck.errorEstimate, 2)}`),
     "",
