@@ -6,10 +6,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { COMMANDS, runCli } from "../src/cli/main";
-import schema from "../src/cli/outputSchema.json";
 import { captureOutput } from "./support/captureOutput";
+
+const schema = JSON.parse(readFileSync(resolve(__dirname, "../src/cli/outputSchema.json"), "utf8")) as { $id: string; $defs: Record<string, unknown> };
 
 // Strict mode, except for open tuples (a tail is "1, then numbers": prefixItems with further items) and required
 // properties declared in a referenced schema (ajv's strictRequired does not follow $ref).
