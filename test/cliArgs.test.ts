@@ -91,13 +91,14 @@ test("parseFlags: forms, defaults from earlier flags, conditions, words, lists, 
   assert.equal(usage(() => parseFlags(["--C", "1"], demo, "demo")), "--mode is required: one of a, b", "the flag others depend on comes first");
   assert.equal(usage(() => parseFlags(["--mode", "a", "--list", "3,1.5"], demo, "demo")), "--list = \"3,1.5\" is out of range: integers separated by commas (each >= 0) (inf allowed) (1.5 is not)");
   assert.equal(usage(() => parseFlags(["--mode", "a", "--list", "3,,4"], demo, "demo")), "--list = \"3,,4\": \"\" is not a number (expected integers separated by commas (each >= 0) (inf allowed))");
-  assert.equal(usage(() => parseFlags(["--mode", "a", "--check", "inf"], demo, "demo")), "--check = \"inf\" is not a number (expected an integer >= 1, or none)");
+  assert.equal(usage(() => parseFlags(["--mode", "a", "--check", "inf"], demo, "demo")), "--check = \"inf\" is out of range: an integer >= 1, or none");
   assert.equal(usage(() => parseFlags(["--mode", "a", "--events", "5", "--time", "1"], demo, "demo")), "--time and --events cannot be given together: choose one");
   assert.equal(usage(() => parseFlags(["--mode", "a", "--json", "--json"], demo, "demo")), "--json is given twice (--json, then --json): give each flag once");
   assert.equal(usage(() => parseFlags(["--mode", "c"], demo, "demo")), "--mode = \"c\" is out of range: one of a, b");
   assert.equal(usage(() => parseFlags(["--mode", "a", "--K", "-2"], demo, "demo")), "--K = -2 is out of range: an integer >= 1");
-  assert.equal(usage(() => parseFlags(["--mode", "a", "--K", "inf"], demo, "demo")), "--K = \"inf\" is not a number (expected an integer >= 1)");
-  assert.equal(usage(() => parseFlags(["--mode", "a", "--time", "inf"], demo, "demo")), "--time = \"inf\" is not a number (expected a number)");
+  assert.equal(usage(() => parseFlags(["--mode", "a", "--K", "inf"], demo, "demo")), "--K = \"inf\" is out of range: an integer >= 1");
+  assert.equal(usage(() => parseFlags(["--mode", "a", "--time", "Infinity"], demo, "demo")), "--time = \"Infinity\" is out of range: a finite number");
+  assert.equal(usage(() => parseFlags(["--mode", "a", "--list", "1,inf,-inf"], demo, "demo")), "--list = \"1,inf,-inf\" is out of range: integers separated by commas (each >= 0) (inf allowed) (-inf is not)");
   const e = (() => {
     try {
       parseFlags(["--mode", "a", "--evnts", "5"], demo, "demo");

@@ -63,7 +63,7 @@ const groups: ReadonlyArray<readonly [string, readonly Row[]]> = [
     { argv: "simulate --policy none --lambda -0.5", code: 2,
       stderr: ["--lambda = -0.5 is out of range: a number in [2^-12 ≈ 2.4e-4, 2^12 = 4096]", "the event type is drawn from a 32-bit word"] },
     { argv: "meanfield --policy none --lambda -0.5", code: 2, stderr: ["--lambda = -0.5 is out of range: a number in (0, 1)"] },
-    { argv: "drift --lyapunov thm3 --state 5,3 --policy none --lambda -1 --lyapunov-alpha 2", code: 2, stderr: ["--lambda = -1 is out of range: a number > 0"] },
+    { argv: "drift --lyapunov thm3 --state 5,3 --policy none --lambda -1 --lyapunov-alpha 2", code: 2, stderr: ["--lambda = -1 is out of range: a finite number > 0"] },
     { argv: "simulate --policy none --lambda 0.5 --seed -1", code: 2, stderr: ["--seed = -1 is out of range"] },
     { argv: "exact --policy switching --migrate-from 3,-1 --n 2 --lambda 0.5", code: 2, stderr: ["--migrate-from[1] = -1 is out of range: an integer >= 0, or Infinity"] },
   ]],

@@ -155,8 +155,8 @@ test("a policy declared in a new file of src/model/policies/ works in every comm
     assert.equal(JSON.parse(exact.stdout).system.policy, "RF(1.5,2,2)");
     const help = cli("exact", "--help");
     assert.match(help.stdout, /ratio-floor\s+RATIO-FLOOR\(rho, f, d\)/);
-    assert.match(help.stdout, /--rho R\s+the ratio rho >= 1\.\s+Value: a number\.\s+Only with --policy ratio-floor\.\s+Default\s+1\.5\./);
-    assert.match(help.stdout, /--floor F\s+the additive floor f >= 0\.\s+Value: a number\.\s+Only with --policy ratio-floor\.\s+Default\s+K\./);
+    assert.match(help.stdout, /--rho R\s+the ratio rho >= 1\.\s+Value: a finite number\.\s+Only with --policy ratio-floor\.\s+Default\s+1\.5\./);
+    assert.match(help.stdout, /--floor F\s+the additive floor f >= 0\.\s+Value: a finite number\.\s+Only with --policy ratio-floor\.\s+Default\s+K\./);
     const misplaced = cli("simulate", "--policy", "abounce", "--rho", "2", "--lambda", "0.5");
     assert.equal(misplaced.code, 2);
     assert.match(misplaced.stderr, /--rho applies only to --policy ratio-floor, not to --policy abounce/);

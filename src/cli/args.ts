@@ -234,8 +234,10 @@ export function describeFlagRange(flag: FlagDeclaration): string {
     }
     case "integer":
       return bounds("an integer", flag) + words;
-    case "number":
-      return bounds(flag.allowInfinity ? "a number (or inf)" : "a number", flag) + words;
+    case "number": {
+      const bounded = flag.min !== undefined && flag.min !== -Infinity && flag.max !== undefined && flag.max !== Infinity;
+      return bounds(flag.allowInfinity ? "a number (or inf)" : bounded ? "a number" : "a finite number", flag) + words;
+    }
   }
 }
 
@@ -476,7 +478,8 @@ function convert(flag: FlagDeclaration, raw: string | true): FlagValue {
   if (flag.kind === "list") {
     const parts = text.split(",");
     const list = parts.map((part) => {
-      const x = readNumber(part, flag.allowInfinity === true);
+      // inf is read as a number, then refused by the range unless the flag allows it.
+      const x = readNumber(part, true);
       if (Number.isNaN(x)) {
         throw new CliUsageError(name, text, describeFlagRange(flag),
           `${name} = ${JSON.stringify(text)}: ${JSON.stringify(part.trim())} is not a number (expected ${describeFlagRange(flag)})`);
@@ -490,14 +493,18 @@ function convert(flag: FlagDeclaration, raw: string | true): FlagValue {
     return list;
   }
   const samples = flag.kind === "samples";
-  const x = readNumber(text, samples || flag.allowInfinity === true);
+  // inf is read as a number, then refused by the range unless the flag allows it (d always does).
+  const x = readNumber(text, true);
   if (Number.isNaN(x)) {
     throw new CliUsageError(name, text, describeFlagRange(flag),
       `${name} = ${JSON.stringify(text)} is not a number (expected ${describeFlagRange(flag)})`);
   }
   if (samples && x === Infinity) return x;
   const ok = inRange(samples ? { ...flag, min: flag.min ?? 1 } : flag, x, flag.kind !== "number");
-  if (!ok) throw new CliUsageError(name, x, describeFlagRange(flag), `${name} = ${x} is out of range: ${describeFlagRange(flag)}${note(flag)}`);
+  if (!ok) {
+    const shown = Number.isFinite(x) ? String(x) : JSON.stringify(text);
+    throw new CliUsageError(name, x, describeFlagRange(flag), `${name} = ${shown} is out of range: ${describeFlagRange(flag)}${note(flag)}`);
+  }
   return x;
 }
 

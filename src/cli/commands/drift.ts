@@ -197,14 +197,14 @@ function flags(): FlagDeclaration[] {
     ...policy.slice(1),
     {
       name: "lyapunov-C", kind: "number", group: "Lyapunov function", metavar: "C", min: 0, appliesWhen: [{ flag: "lyapunov", values: ["thm2"] }],
-      default: (v: ParsedFlags) => v.optionalNumber("C"), defaultHelp: "the policy's --C, when the policy has one (ABOUNCE)", required: true,
+      default: (v: ParsedFlags) => v.optionalNumber("C"), defaultHelp: "the policy's --C when it has one (ABOUNCE); required otherwise", required: true,
       requiredHelp: "the C of Theorem 2's V (the policy has no --C to take it from)",
       help: "the C of Theorem 2's V (an integer)",
     },
     {
       name: "lyapunov-alpha", kind: "number", group: "Lyapunov function", metavar: "A", min: 1, minExclusive: true,
       appliesWhen: [{ flag: "lyapunov", values: ["thm3"] }],
-      default: (v: ParsedFlags) => v.optionalNumber("alpha"), defaultHelp: "the policy's --alpha, when the policy has one (MBOUNCE)", required: true,
+      default: (v: ParsedFlags) => v.optionalNumber("alpha"), defaultHelp: "the policy's --alpha when it has one (MBOUNCE); required otherwise", required: true,
       requiredHelp: "the alpha of Theorem 3's V2 (the policy has no --alpha to take it from)",
       help: "the alpha of Theorem 3's V2",
     },
