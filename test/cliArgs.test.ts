@@ -6,12 +6,20 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { availableParallelism } from "node:os";
 import {
-  CliUsageError, type FlagDeclaration, commandHelp, describeFlagRange, parseFlags, readNumber, readableNumber, renameParameterError, suggestFlag,
+  CliUsageError, type FlagDeclaration, commandHelp, describeFlagRange, isUsageError, parseFlags, readNumber, readableNumber, renameParameterError,
+  suggestFlag,
 } from "../src/cli/args";
+import { driftReport, formatDriftReport } from "../src/cli/commands/drift";
+import { exactArguments } from "../src/cli/commands/exact";
+import { command as meanfield, meanfieldOptions, parseMeanfieldArgs } from "../src/cli/commands/meanfield";
+import { configurationLine, simulateArguments } from "../src/cli/commands/simulate";
+import { formatTheoryReport, theoryReport } from "../src/cli/commands/theory";
+import { resolveSimulationOptions } from "../src/simulate/simulationOptions";
 import { formatBeyondRounding, formatCount, formatEstimate, formatSignificant, formatToPlace, formatWithError } from "../src/cli/format";
 import { COMMANDS } from "../src/cli/main";
-import { describePolicy, policyFlags, policyFromFlags, systemJson } from "../src/cli/policyFlags";
+import { describePolicy, flagNames, policyFlags, policyFromFlags, samplingFromFlags, systemJson } from "../src/cli/policyFlags";
 import { ParameterError } from "../src/model/parameterError";
 import { abounce } from "../src/model/policy";
 
@@ -162,4 +170,25 @@ test("renameParameterError names the flag, indexed parameters included, and the 
     "--alpha = 1 is out of range: a finite number > 1 (add --allow-outside-paper to explore)");
   const other = new Error("not a parameter");
   assert.equal(renameParameterError(other, {}), other);
+});
+
+test("doc examples of the policy flags and of the commands' text output show real output", () => {
+  assert.deepEqual(policyFlags().map((f) => f.name).slice(0, 4), ["policy", "K", "C", "alpha"]);
+  assert.equal(samplingFromFlags(parseFlags(["--policy", "none"], policyFlags(), "demo")), "others");
+  assert.equal(flagNames()["threshold (C)"], "--C");
+  assert.equal(isUsageError(new ParameterError("--n", 0, "an integer >= 1")), true);
+  assert.equal(isUsageError(new Error("disk full")), false);
+  assert.equal(new CliUsageError("--events", undefined, "an integer", "--events: missing value").message, "--events: missing value");
+  assert.equal(formatTheoryReport(theoryReport({ migrationPenalty: 2, threshold: 2 })).split("\n")[2], "Theorem 2 lambda* (claimed unstable above):   0.8866175248");
+  assert.equal(formatDriftReport(driftReport({ lyapunov: "thm2", state: [5, 3], policy: abounce(2, Infinity), arrivalRate: 0.9, migrationPenalty: 2 })).split("\n")[1],
+    "exact one-step drift:      0 (|computed value| <= 1.6e-15, the rounding error of the sum)");
+  assert.deepEqual(parseMeanfieldArgs(["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--d", "10"]).policy, abounce(2, 10));
+  assert.equal(meanfieldOptions(parseFlags(["--policy", "sqd", "--lambda", "0.9", "--refined", "--n", "10"], meanfield.flags(), "meanfield")).refinedQueues, 10);
+  assert.deepEqual(simulateArguments(["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--d", "10"]).params.policy, abounce(2, 10));
+  assert.deepEqual(exactArguments(["--policy", "abounce", "--n", "2", "--lambda", "0.6", "--K", "2", "--d", "inf"]).params.policy, abounce(2, Infinity));
+  const params = simulateArguments(["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--C", "2", "--d", "10"]).params;
+  const workers = Math.min(4, Math.max(1, availableParallelism()));
+  assert.equal(configurationLine(params, resolveSimulationOptions(params, { events: 1e7, replications: 4 })),
+    "simulate: ABOUNCE(2,10) (C = 2, d = 10), n = 100, lambda = 0.75, K = 2, sampling others; 4 replications of " +
+    `1e7 events after a warm-up of 1e6 events; seed 1, clock time, ${workers} worker${workers === 1 ? "" : "s"}`);
 });

@@ -75,6 +75,9 @@ export interface FlagDeclaration {
 /**
  * A usage error: a ParameterError naming the flag, with a one-line message written for a person at a terminal
  * ("unknown flag --evnts; did you mean --events?", "--events: missing value", "--policy is required: ...").
+ *
+ * @example
+ * new CliUsageError("--events", undefined, "an integer", "--events: missing value").message // => "--events: missing value"
  */
 export class CliUsageError extends ParameterError {
   constructor(flag: string, value: unknown, allowed: string, message: string) {
@@ -663,7 +666,14 @@ export function renameParameterError(error: unknown, flagOf: Readonly<Record<str
   return new ParameterError(indexed ? `${flag}${indexed}` : flag, error.value, allowed, noteText);
 }
 
-/** True for a ParameterError (a usage error of the command line, or a bad value found by the library). */
+/**
+ * True for a ParameterError (a usage error of the command line, or a bad value found by the library): main
+ * prints its message in one line and exits 2. Cost O(1).
+ *
+ * @example
+ * isUsageError(new ParameterError("--n", 0, "an integer >= 1")) // => true
+ * isUsageError(new Error("disk full")) // => false
+ */
 export function isUsageError(error: unknown): error is Error {
   return error instanceof ParameterError;
 }

@@ -55,6 +55,8 @@ function sampledCondition(): FlagCondition {
  *   samplingWhen: further conditions of --sampling (meanfield: only with --refined)
  * @returns --policy, --K, one flag per parameter symbol, --d, --sampling, --allow-outside-paper
  * @throws Error when two policies declare one symbol with different kinds (number and list)
+ * @example
+ * policyFlags().map((f) => f.name).slice(0, 4) // => ["policy", "K", "C", "alpha"]
  */
 export function policyFlags(options: { readonly group?: string; readonly sampling?: boolean; readonly samplingWhen?: readonly FlagCondition[] } = {}): FlagDeclaration[] {
   const group = options.group ?? "system";
@@ -141,7 +143,13 @@ export function policyFromFlags(flags: ParsedFlags): PolicySpec {
   return declaration.create(values, declaration.sampled ? flags.number("d") : 0);
 }
 
-/** The sampling scheme of the flags (the default when --sampling does not apply). */
+/**
+ * The sampling scheme of the flags: --sampling, or the paper's "others" when it is absent or does not apply
+ * (a policy that samples nothing). Cost O(1).
+ *
+ * @example
+ * samplingFromFlags(parseFlags(["--policy", "none"], policyFlags(), "demo")) // => "others"
+ */
 export function samplingFromFlags(flags: ParsedFlags): SamplingScheme {
   return (flags.optionalString("sampling") ?? DEFAULT_SAMPLING) as SamplingScheme;
 }
@@ -152,6 +160,9 @@ export function samplingFromFlags(flags: ParsedFlags): SamplingScheme {
  * "migrateFrom[i]" -> "--migrate-from[i]").
  *
  * @param extra the command's own names (for example { events: "--events" })
+ * @returns the map, read by renameParameterError (cost O(declared parameters))
+ * @example
+ * flagNames()["threshold (C)"] // => "--C"
  */
 export function flagNames(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   const names: Record<string, string> = {

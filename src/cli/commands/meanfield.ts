@@ -123,6 +123,8 @@ function flags(): FlagDeclaration[] {
  *   --refined only: the plain limit does not depend on it, the correction does)
  * @returns the options
  * @throws ParameterError naming the flag (--system printed with --refined)
+ * @example
+ * meanfieldOptions(parseFlags(["--policy", "sqd", "--lambda", "0.9", "--refined", "--n", "10"], command.flags(), "meanfield")).refinedQueues // => 10
  */
 export function meanfieldOptions(values: ParsedFlags): MeanfieldCliOptions {
   const refined = values.boolean("refined");
@@ -150,6 +152,9 @@ export function meanfieldOptions(values: ParsedFlags): MeanfieldCliOptions {
  * @param argv e.g. ["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--C", "2", "--d", "10"]
  * @returns the options
  * @throws ParameterError naming the flag (unknown flag, missing or malformed value, out of range, a flag that does not apply)
+ * @example
+ * parseMeanfieldArgs(["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--d", "10"]).policy
+ * // => { kind: "abounce", threshold: 2, samples: 10 }
  */
 export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
   return meanfieldOptions(parseFlags(argv, flags(), "meanfield"));

@@ -65,7 +65,14 @@ const FLAGS: readonly FlagDeclaration[] = [
 /** The exact two-queue threshold is bracketed to this width (exactTwoQueueThreshold). */
 const THRESHOLD_ERROR = 1e-12;
 
-/** The report as text: each number to the digits it has (closed forms to 10 significant digits, the threshold to its bracket). */
+/**
+ * The report as text: each number to the digits it has (closed forms to 10 significant digits, the threshold to
+ * its bracket). Cost O(1).
+ *
+ * @example
+ * formatTheoryReport(theoryReport({ migrationPenalty: 2, threshold: 2 })).split("\n")[2]
+ * // => "Theorem 2 lambda* (claimed unstable above):   0.8866175248"
+ */
 export function formatTheoryReport(report: TheoryReport): string {
   return [
     `K = ${report.migrationPenalty}, C = ${report.threshold} (ABOUNCE(C, inf), n = 2 for the last two)`,
