@@ -8,8 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { availableParallelism } from "node:os";
 import {
-  CliUsageError, type FlagDeclaration, commandHelp, describeFlagRange, isUsageError, parseFlags, readNumber, readableNumber, renameParameterError,
-  suggestFlag,
+  type CliCommand, type CliCommandGroup, CliUsageError, type FlagDeclaration, type ParsedFlags, commandHelp, commandPaths, describeFlagRange,
+  groupHelp, isCommandGroup, isUsageError, parseFlags, readNumber, readableNumber, renameParameterError, suggestFlag,
 } from "../src/cli/args";
 import { driftReport, formatDriftReport } from "../src/cli/commands/drift";
 import { exactArguments } from "../src/cli/commands/exact";
@@ -18,7 +18,8 @@ import { configurationLine, simulateArguments } from "../src/cli/commands/simula
 import { formatTheoryReport, theoryReport } from "../src/cli/commands/theory";
 import { resolveSimulationOptions } from "../src/simulate/simulationOptions";
 import { formatBeyondRounding, formatCount, formatEstimate, formatSignificant, formatToPlace, formatWithError } from "../src/cli/format";
-import { COMMANDS } from "../src/cli/main";
+import { COMMANDS, runCli } from "../src/cli/main";
+import { captureOutput } from "./support/captureOutput";
 import { describePolicy, flagNames, policyFlags, policyFromFlags, samplingFromFlags, systemJson } from "../src/cli/policyFlags";
 import { ParameterError } from "../src/model/parameterError";
 import { abounce } from "../src/model/policy";
@@ -123,25 +124,26 @@ test("declarations that collide or depend on undeclared flags are programming er
   assert.throws(() => parseFlags([], twice, "demo"), (e: unknown) => e instanceof Error && !(e instanceof ParameterError) && /declared twice/.test(e.message));
   const dangling: FlagDeclaration[] = [{ name: "x", kind: "number", help: "", group: "g", appliesWhen: [{ flag: "nope" }] }];
   assert.throws(() => parseFlags([], dangling, "demo"), /depends on undeclared --nope/);
-  for (const c of COMMANDS) assert.doesNotThrow(() => commandHelp(c), `${c.name}: its flags are unique and consistent`);
+  for (const { path, command } of commandPaths(COMMANDS)) assert.doesNotThrow(() => commandHelp(command, path), `${path}: its flags are unique and consistent`);
 });
 
 test("every command's help lists every declared flag with its range, and every example in it parses", () => {
-  for (const c of COMMANDS) {
-    const help = commandHelp(c);
-    assert.match(help, new RegExp(`^usage: migration-penalties ${c.name} `), c.name);
+  for (const { path, command: c } of commandPaths(COMMANDS)) {
+    const help = commandHelp(c, path);
+    assert.match(help, new RegExp(`^usage: migration-penalties ${path} `), path);
     for (const f of c.flags()) {
-      assert.ok(help.includes(`--${f.name}`), `${c.name} --help lists --${f.name}`);
+      assert.ok(help.includes(`--${f.name}`), `${path} --help lists --${f.name}`);
       if (f.kind !== "boolean" && f.kind !== "string") {
         // The range may wrap: compare with white space collapsed.
-        assert.ok(help.replace(/\s+/g, " ").includes(describeFlagRange(f)), `${c.name} --${f.name}: ${describeFlagRange(f)}`);
+        assert.ok(help.replace(/\s+/g, " ").includes(describeFlagRange(f)), `${path} --${f.name}: ${describeFlagRange(f)}`);
       }
     }
+    for (const p of c.positionals ?? []) assert.ok(help.includes(`<${p.name}>`), `${path} <${p.name}>`);
     if (c.flags().some((f) => f.name === "json")) assert.match(help, /JSON:\n[^]*tail\[i\] = P\(Q >= i\)/);
     for (const example of c.examples) {
-      const [name, ...argv] = example.split(" ");
-      assert.equal(name, c.name, example);
-      assert.doesNotThrow(() => parseFlags(argv, c.flags(), c.name), example);
+      assert.ok(example.startsWith(`${path} `), example);
+      const argv = example.slice(path.length + 1).split(" ");
+      assert.doesNotThrow(() => parseFlags(argv, c.flags(), path, c.positionals ?? []), example);
     }
   }
 });
@@ -191,4 +193,48 @@ test("doc examples of the policy flags and of the commands' text output show rea
   assert.equal(configurationLine(params, resolveSimulationOptions(params, { events: 1e7, replications: 4 })),
     "simulate: ABOUNCE(2,10) (C = 2, d = 10), n = 100, lambda = 0.75, K = 2, sampling others; 4 replications of " +
     `1e7 events after a warm-up of 1e6 events; seed 1, clock time, ${workers} worker${workers === 1 ? "" : "s"}`);
+});
+
+test("groups of subcommands with positional arguments: dispatch, help, refusals (the shape a command like study takes)", async () => {
+  const seen: Array<{ manifest: string | undefined; shard: number | undefined; out: string | undefined }> = [];
+  const runSub: CliCommand = {
+    name: "run",
+    summary: "runs one shard",
+    description: "Runs the units of one shard of a manifest.",
+    positionals: [{ name: "manifest", help: "the manifest file" }],
+    flags: () => [
+      { name: "shard", kind: "integer", group: "shard", min: 0, help: "this shard" },
+      { name: "out", kind: "string", group: "output", metavar: "FILE", help: "where to write" },
+    ],
+    examples: ["demo run m.json --shard 0"],
+    async run(v: ParsedFlags) {
+      seen.push({ manifest: v.positional("manifest"), shard: v.optionalNumber("shard"), out: v.optionalString("out") });
+      return 0;
+    },
+  };
+  const group: CliCommandGroup = { name: "demo", summary: "a group", description: "A group of subcommands.", subcommands: [runSub] };
+  assert.ok(isCommandGroup(group) && !isCommandGroup(runSub));
+  assert.deepEqual(commandPaths([group]).map((c) => c.path), ["demo run"]);
+  assert.equal(groupHelp({ name: "g", summary: "", description: "A group.", subcommands: [] }).split("\n")[0], "usage: migration-penalties g <subcommand> [flags]");
+  const cli = (line: string) => captureOutput(() => runCli(line.split(" "), [group]));
+  assert.equal((await cli("demo run m.json --shard 2 --out=r.json")).code, 0);
+  assert.deepEqual(seen.pop(), { manifest: "m.json", shard: 2, out: "r.json" });
+  assert.equal((await cli("demo run --shard 1 m.json")).code, 0, "positionals anywhere among the flags");
+  assert.deepEqual(seen.pop(), { manifest: "m.json", shard: 1, out: undefined });
+  const help = await cli("demo run --help");
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage: migration-penalties demo run <manifest> \[flags\]/);
+  assert.match(help.stdout, /arguments:\n  <manifest>  the manifest file \(required\)/);
+  assert.match((await cli("demo --help")).stdout, /subcommands:\n  run  runs one shard/);
+  const missing = await cli("demo run --shard 1");
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, "migration-penalties demo run: <manifest> is required: the manifest file (see demo run --help)\n");
+  const extra = await cli("demo run m.json n.json");
+  assert.equal(extra.code, 2);
+  assert.match(extra.stderr, /unexpected argument "n\.json"/);
+  const unknown = await cli("demo rum m.json");
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.stderr, "migration-penalties demo: unknown subcommand \"rum\"; did you mean run?; subcommands: run\n");
+  const badFlag = await cli("demo run m.json --shrad 1");
+  assert.match(badFlag.stderr, /^migration-penalties demo run: unknown flag --shrad; did you mean --shard\? \(see demo run --help\)/);
 });

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseFlags } from "../src/cli/args";
+import { commandPaths, parseFlags } from "../src/cli/args";
 import { simulateArguments } from "../src/cli/commands/simulate";
 import { COMMANDS, runCli } from "../src/cli/main";
 import { validateSystem } from "../src/model/system";
@@ -17,6 +17,7 @@ import { resolveSimulationOptions } from "../src/simulate/simulationOptions";
 import { captureOutput } from "./support/captureOutput";
 
 const readme = readFileSync(resolve(__dirname, "..", "README.md"), "utf8").replace(/\\\n/g, " ");
+const paths = commandPaths(COMMANDS);
 const names = COMMANDS.map((c) => c.name).join("|");
 const lines = [
   ...[...readme.matchAll(/^\s+node dist\/cli\/main\.js (.+)$/gm)].map((m) => m[1]!.replace(/\s+/g, " ").trim()),
@@ -25,16 +26,18 @@ const lines = [
 
 test("the README shows command lines for every command", () => {
   assert.ok(lines.length >= 10, `${lines.length} command lines`);
-  for (const c of COMMANDS) assert.ok(lines.some((l) => l.startsWith(`${c.name} `)), c.name);
+  for (const { path } of paths) assert.ok(lines.some((l) => l.startsWith(`${path} `)), path);
 });
 
 for (const line of lines) {
   test(`README: ${line}`, async () => {
     assert.doesNotMatch(line, /[[\]<>|]/, "no placeholders: the line runs as written");
-    const [name, ...argv] = line.split(" ");
-    const command = COMMANDS.find((c) => c.name === name);
-    assert.ok(command, name);
-    const flags = parseFlags(argv, command.flags(), command.name);
+    // The longest command path the line starts with ("study run ..." before "study ...").
+    const found = [...paths].sort((a, b) => b.path.length - a.path.length).find((c) => line.startsWith(`${c.path} `));
+    assert.ok(found, line);
+    const argv = line.slice(found.path.length + 1).split(" ");
+    const name = found.path;
+    const flags = parseFlags(argv, found.command.flags(), found.path, found.command.positionals ?? []);
     if (name === "simulate") {
       const { params, options } = simulateArguments(flags);
       validateSystem(params);

@@ -72,6 +72,16 @@ export interface FlagDeclaration {
   readonly conflictsWith?: readonly string[];
 }
 
+/** A positional argument (a file, for example): the words of the line that are not flags or their values, in order. */
+export interface PositionalDeclaration {
+  /** Its name in the help and in messages, written <name>. */
+  readonly name: string;
+  /** One line: what it is. */
+  readonly help: string;
+  /** Whether it must be given (default true). */
+  readonly required?: boolean;
+}
+
 /**
  * A usage error: a ParameterError naming the flag, with a one-line message written for a person at a terminal
  * ("unknown flag --evnts; did you mean --events?", "--events: missing value", "--policy is required: ...").
@@ -94,6 +104,7 @@ export class CliUsageError extends ParameterError {
 export class ParsedFlags {
   private readonly values = new Map<string, FlagValue>();
   private readonly given = new Map<string, string | true>();
+  private readonly words = new Map<string, string>();
 
   /** @param command the command's name, for messages */
   constructor(readonly command: string) {}
@@ -103,6 +114,17 @@ export class ParsedFlags {
     this.values.set(name, value);
     if (raw !== undefined) this.given.set(name, raw);
     return this;
+  }
+
+  /** Sets a positional argument (the parser). */
+  setPositional(name: string, value: string): this {
+    this.words.set(name, value);
+    return this;
+  }
+
+  /** A positional argument by its declared name, or undefined when it was not given. */
+  positional(name: string): string | undefined {
+    return this.words.get(name);
   }
 
   /** Whether the flag was typed on the command line. */
@@ -313,7 +335,8 @@ interface Given {
  *
  * @param argv the arguments after the command's name
  * @param flags the command's declarations
- * @param command the command's name, for messages
+ * @param command the command's name, for messages ("study run" for a subcommand)
+ * @param positionals the command's positional arguments, in order (default none: every word must be a flag)
  * @returns the values
  * @throws CliUsageError naming the flag, in one line
  * @example
@@ -327,9 +350,12 @@ interface Given {
  * parseFlags(["--lamda", "0.5"], flags, "demo")
  * // throws CliUsageError: unknown flag --lamda; did you mean --lambda? (see demo --help)
  */
-export function parseFlags(argv: readonly string[], flags: readonly FlagDeclaration[], command: string): ParsedFlags {
+export function parseFlags(
+  argv: readonly string[], flags: readonly FlagDeclaration[], command: string, positionals: readonly PositionalDeclaration[] = [],
+): ParsedFlags {
   const byName = indexFlags(flags);
   const given = new Map<string, Given>();
+  const words: string[] = [];
   const seeHelp = `(see ${command} --help)`;
 
   // 1. The form of the line.
@@ -340,6 +366,10 @@ export function parseFlags(argv: readonly string[], flags: readonly FlagDeclarat
         const hint = suggestFlag(token.replace(/^-+/, "").split("=")[0] as string, [...byName.keys()]);
         throw new CliUsageError(token, token, "a flag with two dashes",
           `unknown flag ${token}: flags start with two dashes${hint ? `; did you mean --${hint}?` : ""} ${seeHelp}`);
+      }
+      if (token !== "--" && !token.startsWith("-") && words.length < positionals.length) {
+        words.push(token);
+        continue;
       }
       const previous = i > 0 ? (argv[i - 1] as string) : undefined;
       const after = previous !== undefined && previous.startsWith("--") && byName.get(previous.slice(2))?.kind === "boolean"
@@ -382,6 +412,11 @@ export function parseFlags(argv: readonly string[], flags: readonly FlagDeclarat
   }
 
   const values = new ParsedFlags(command);
+  positionals.forEach((p, k) => {
+    const word = words[k];
+    if (word !== undefined) values.setPositional(p.name, word);
+    else if (p.required !== false) throw new CliUsageError(`<${p.name}>`, undefined, p.help, `<${p.name}> is required: ${p.help} ${seeHelp}`);
+  });
   const convertGiven = (g: Given): void => {
     values.set(g.flag.name, convert(g.flag, g.raw), g.raw);
   };
@@ -536,6 +571,8 @@ export interface CliCommand {
   readonly description: string;
   /** The command's flags (a function: policy flags are read from the policy declarations at first use). */
   flags(): readonly FlagDeclaration[];
+  /** Its positional arguments, in order (for example a manifest file); default none. */
+  readonly positionals?: readonly PositionalDeclaration[];
   /** Further help sections (limits, output fields), each a title and its text. */
   readonly notes?: readonly (readonly [string, string])[];
   /** Command lines shown in the help, without the program name; each must run as written. */
@@ -545,6 +582,63 @@ export interface CliCommand {
    * ParameterError naming the flag (main prints its message and exits 2).
    */
   run(flags: ParsedFlags): Promise<number>;
+}
+
+/**
+ * A command made of subcommands, for example `study plan|run|merge|slurm`: main takes the word after the group's
+ * name as the subcommand, parses the rest against that subcommand's flags, and prints `study run --help` from
+ * its declarations.
+ */
+export interface CliCommandGroup {
+  readonly name: string;
+  /** One line for `migration-penalties --help`. */
+  readonly summary: string;
+  /** A paragraph for the group's help, above the list of its subcommands. */
+  readonly description: string;
+  readonly subcommands: readonly CliCommand[];
+}
+
+/** What the registry of src/cli/main.ts lists: commands and groups of subcommands. */
+export type CliEntry = CliCommand | CliCommandGroup;
+
+/**
+ * Whether an entry of the registry is a group of subcommands. Cost O(1).
+ *
+ * @example
+ * isCommandGroup({ name: "g", summary: "", description: "", subcommands: [] }) // => true
+ */
+export function isCommandGroup(entry: CliEntry): entry is CliCommandGroup {
+  return Array.isArray((entry as CliCommandGroup).subcommands);
+}
+
+/**
+ * Every command of a registry with the words that call it ("simulate", "study run"), groups expanded. Cost O(entries).
+ *
+ * @example
+ * commandPaths(COMMANDS).map((c) => c.path).includes("simulate") // => true
+ */
+export function commandPaths(entries: readonly CliEntry[]): { readonly path: string; readonly command: CliCommand }[] {
+  return entries.flatMap((e) => (isCommandGroup(e) ? e.subcommands.map((c) => ({ path: `${e.name} ${c.name}`, command: c })) : [{ path: e.name, command: e }]));
+}
+
+/**
+ * The help of a group: its description and its subcommands, each with its summary. Cost O(subcommands).
+ *
+ * @example
+ * groupHelp({ name: "g", summary: "", description: "A group.", subcommands: [] }).split("\n")[0] // => "usage: migration-penalties g <subcommand> [flags]"
+ */
+export function groupHelp(group: CliCommandGroup): string {
+  const width = Math.max(0, ...group.subcommands.map((c) => c.name.length));
+  return [
+    `usage: migration-penalties ${group.name} <subcommand> [flags]`,
+    "",
+    ...wrap(group.description, HELP_WIDTH),
+    "",
+    "subcommands:",
+    ...group.subcommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    `Run \`migration-penalties ${group.name} <subcommand> --help\` for its flags.`,
+  ].join("\n");
 }
 
 /** How every command prints JSON, said once in every command's help. */
@@ -593,21 +687,31 @@ function defaultText(flag: FlagDeclaration): string | undefined {
  * description, every flag by group with its range, default and where it applies (choices with their own
  * lines), the notes, how JSON is printed, and the examples. Cost O(flags).
  *
+ * @param command the command
+ * @param path the words that call it (default its name; "study run" for a subcommand)
  * @example
  * commandHelp(command).split("\n")[0] // for simulate => "usage: migration-penalties simulate --policy P --lambda L [flags]"
  */
-export function commandHelp(command: CliCommand): string {
+export function commandHelp(command: CliCommand, path: string = command.name): string {
   const flags = command.flags();
   indexFlags(flags);
   const required = flags.filter((f) => f.required && f.default === undefined && (f.appliesWhen ?? []).length === 0);
+  const positionals = command.positionals ?? [];
+  const head = [
+    ...positionals.map((p) => (p.required === false ? `[<${p.name}>]` : `<${p.name}>`)),
+    ...required.map((f) => `--${f.name} ${metavar(f)}`),
+  ];
   const lines = [
-    `usage: migration-penalties ${command.name} ${required.map((f) => `--${f.name} ${metavar(f)}`).join(" ")}${required.length > 0 ? " " : ""}[flags]`,
+    `usage: migration-penalties ${path} ${head.join(" ")}${head.length > 0 ? " " : ""}[flags]`,
     "",
     ...wrap(command.description, HELP_WIDTH),
   ];
+  if (positionals.length > 0) {
+    lines.push("", "arguments:", ...positionals.map((p) => `  <${p.name}>  ${p.help}${p.required === false ? "" : " (required)"}`));
+  }
   const groups = [...new Set(flags.map((f) => f.group))];
   const left = (f: FlagDeclaration): string => `  --${f.name}${metavar(f) ? ` ${metavar(f)}` : ""}`;
-  const column = Math.min(30, Math.max(...flags.map((f) => left(f).length)) + 2);
+  const column = Math.min(30, Math.max(0, ...flags.map((f) => left(f).length)) + 2);
   for (const group of groups) {
     lines.push("", `${group}:`);
     for (const f of flags.filter((x) => x.group === group)) {
