@@ -107,7 +107,7 @@ export function formatExact(result: ExactStationary): string {
   const e = result.truncationError;
   const s = result.system;
   // Each tail level to its error bound, and at most about 6 significant digits.
-  const tail = result.tail.slice(0, 16).map((x) => formatWithError(x, Math.max(e.bound.tail, Math.abs(x) * 1e-6))).join(", ");
+  const tail = result.tail.slice(0, 16).map((x, i) => (i === 0 ? "1" : formatWithError(x, Math.max(e.bound.tail, Math.abs(x) * 1e-6)))).join(", ");
   return [
     `${s.policy}, n = ${s.queues}, lambda = ${s.arrivalRate}, K = ${s.migrationPenalty}, sampling ${s.sampling}`,
     `truncation T = ${result.truncation} (checked against T = ${e.checkTruncations.join(" and ")}), tolerance ${e.tolerance}`,
