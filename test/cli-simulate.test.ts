@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { ParameterError } from "../src/model/parameterError";
 import { simulateArguments } from "../src/cli/commands/simulate";
+import { runCli } from "../src/cli/main";
+import { captureOutput } from "./support/captureOutput";
 
 const root = resolve(__dirname, "..");
 const cli = (...args: string[]): { code: number | null; stdout: string; stderr: string } => {
@@ -54,11 +56,11 @@ test("simulate without --json prints a readable summary; the same seed prints th
   assert.equal(strip(b.stdout), strip(a.stdout));
 });
 
-test("bad flags exit non-zero with one line on stderr naming the flag, and no stack trace", () => {
+test("bad flags exit non-zero with one line on stderr naming the flag, and no stack trace", async () => {
   // Spawned: the process-level behaviour (exit code, stderr, empty stdout).
   const spawned: Array<[string[], RegExp]> = [
-    [["simulate", "--policy", "none", "--lambda", "abc"], /--lambda = "abc" is out of range/],
-    [["simulate", "--policy", "none", "--lambda", "0.5", "--bogus", "1"], /--bogus/],
+    [["simulate", "--policy", "none", "--lambda", "abc"], /--lambda = "abc" is not a number/],
+    [["simulate", "--policy", "none", "--lambda", "0.5", "--bogus", "1"], /unknown flag --bogus/],
     [["nosuchcommand"], /unknown command "nosuchcommand"/],
   ];
   for (const [args, pattern] of spawned) {
@@ -71,26 +73,38 @@ test("bad flags exit non-zero with one line on stderr naming the flag, and no st
   }
   // In process: every flag is validated by simulateArguments before any work, and the error names it.
   const cases: Array<[string[], RegExp]> = [
-    [["--policy", "none"], /--lambda = undefined is out of range: required/],
-    [["--policy", "bogus", "--lambda", "0.5"], /--policy = "bogus" is out of range: one of none, abounce, mbounce, sqd/],
-    [["--policy", "abounce", "--lambda", "0.5", "--K", "2", "--C", "1"], /--C = "1" is out of range/],
-    [["--policy", "mbounce", "--lambda", "0.5", "--alpha", "1"], /--alpha = "1" is out of range/],
-    [["--policy", "abounce", "--lambda", "0.5", "--d", "0"], /--d = "0" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--n", "-3"], /--n = "-3" is out of range/],
-    [["--policy", "abounce", "--lambda", "0.5", "--n", "1"], /--n = "1" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--K", "0"], /--K = "0" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--events", "1.5"], /--events = "1.5" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--events", "10", "--time", "10"], /--time = "10" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--time", "-1"], /--time = "-1" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--warmup", "x"], /--warmup = "x" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--clock", "wall"], /--clock = "wall" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--replications", "0"], /--replications = "0" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--seed", "-1"], /--seed = "-1" is out of range/],
-    [["--policy", "none", "--lambda", "0.5", "--workers", "0"], /--workers = "0" is out of range/],
-    [["--policy", "sqd", "--lambda", "0.5", "--K", "2"], /--K = "2" is out of range/],
+    [["--policy", "none"], /--lambda is required: a number in \[2\^-12/],
+    [["--policy", "bogus", "--lambda", "0.5"], /--policy = "bogus" is out of range: one of abounce, mbounce, none, sqd, switching/],
+    [["--policy", "abounce", "--lambda", "0.5", "--d", "0"], /--d = 0 is out of range: an integer >= 1, or inf/],
+    [["--policy", "none", "--lambda", "0.5", "--n", "-3"], /--n = -3 is out of range: an integer in \[1, 1e7\]/],
+    [["--policy", "none", "--lambda", "0.5", "--K", "0"], /--K = 0 is out of range: an integer in \[1, 1e6\]/],
+    [["--policy", "none", "--lambda", "0.5", "--events", "1.5"], /--events = 1.5 is out of range: an integer in \[40, 2\^50/],
+    [["--policy", "none", "--lambda", "0.5", "--events", "1000", "--time", "10"], /--time and --events cannot be given together/],
+    [["--policy", "none", "--lambda", "0.5", "--time", "-1"], /--time = -1 is out of range: a number in \(0, 1e15\]/],
+    [["--policy", "none", "--lambda", "0.5", "--warmup", "x"], /--warmup = "x" is not a number/],
+    [["--policy", "none", "--lambda", "0.5", "--clock", "wall"], /--clock = "wall" is out of range: one of time, events/],
+    [["--policy", "none", "--lambda", "0.5", "--replications", "0"], /--replications = 0 is out of range/],
+    [["--policy", "none", "--lambda", "0.5", "--seed", "-1"], /--seed = -1 is out of range: an integer in \[0, 2\^32 - 1/],
+    [["--policy", "none", "--lambda", "0.5", "--workers", "0"], /--workers = 0 is out of range/],
+    [["--policy", "none", "--lambda", "0.5", "--max-events", "1e6"], /--max-events applies only to --precision/],
+    [["--policy", "none", "--lambda", "0.5", "--precision", "1"], /--precision = 1 is out of range: a number in \(0, 1\)/],
   ];
   for (const [args, pattern] of cases) {
     assert.throws(() => simulateArguments(args), (e: unknown) => e instanceof ParameterError && pattern.test(e.message), args.join(" "));
+  }
+  // Checked against K and n by the library, before any work, and renamed to the flags.
+  const late: Array<[string, RegExp]> = [
+    ["--policy abounce --lambda 0.5 --K 2 --C 1", /--C = 1 is out of range: a finite number >= K = 2 .*add --allow-outside-paper/],
+    ["--policy mbounce --lambda 0.5 --alpha 1", /--alpha = 1 is out of range: a finite number > 1/],
+    ["--policy abounce --lambda 0.5 --n 1", /--n = 1 is out of range: an integer >= 2 when the policy shares/],
+    ["--policy sqd --lambda 0.5 --K 2", /--K = 2 is out of range: exactly 1 for the free-migration baseline sqd/],
+    ["--policy switching --migrate-from 3,-1 --lambda 0.5", /--migrate-from\[1\] = -1 is out of range: an integer >= 0, or Infinity/],
+  ];
+  for (const [line, pattern] of late) {
+    const out = await captureOutput(() => runCli(["simulate", ...line.split(" ")]));
+    assert.equal(out.code, 2, line);
+    assert.match(out.stderr, pattern, line);
+    assert.equal(out.stderr.trim().split("\n").length, 1, line);
   }
 });
 

@@ -222,16 +222,19 @@ test("bad input names the parameter: state length, non-integers, lambda, C < K, 
   assert.throws(() => theorem3LyapunovFunction(1), namesParameter("ratio (alpha)"));
   assert.throws(() => monteCarloDrift(V, [1, 2, 3], params, { samples: 1 }), namesParameter("samples"));
   assert.throws(() => monteCarloDrift(V, [1, 2, 3], params, { seed: 1.5 }), namesParameter("seed"));
-  const base = { lyapunov: "thm2" as const, state: [5, 3], policy: "abounce" as const, arrivalRate: 0.9, migrationPenalty: 2, threshold: 2 };
+  const base = { lyapunov: "thm2" as const, state: [5, 3], policy: abounce(2, Infinity), arrivalRate: 0.9, migrationPenalty: 2 };
   assert.throws(() => driftReport({ ...base, arrivalRate: 1.5 }), namesParameter("--lambda"));
-  assert.throws(() => driftReport({ ...base, threshold: 1 }), namesParameter("--C"));
+  assert.throws(() => driftReport({ ...base, policy: abounce(1, Infinity) }), namesParameter("--C"));
+  assert.throws(() => driftReport({ ...base, lyapunovThreshold: 1.5 }), namesParameter("--lyapunov-C"));
   assert.throws(() => driftReport({ ...base, state: [5, 3, 1] }), namesParameter("--state"));
   assert.throws(() => driftReport({ ...base, state: [5, 3.5] }), namesParameter("--state"));
-  assert.throws(() => driftReport({ ...base, lyapunov: "thm3", policy: "mbounce", ratio: 0.5 }), namesParameter("--alpha"));
+  assert.throws(() => driftReport({ ...base, lyapunov: "thm3", policy: mbounce(0.5, Infinity) }), namesParameter("--alpha"));
+  assert.throws(() => driftReport({ ...base, lyapunov: "thm3", policy: mbounce(2, Infinity), lyapunovRatio: 1 }), namesParameter("--lyapunov-alpha"));
+  assert.throws(() => driftReport({ ...base, policy: noSharing() }), namesParameter("--lyapunov-C"));
 });
 
 test("the drift command reports the exact drift and an interval covering it; bad flags return 2", async () => {
-  const report = driftReport({ lyapunov: "thm2", state: [10, 7], policy: "abounce", arrivalRate: 0.9, migrationPenalty: 2, threshold: 2, monteCarloSamples: 50000, seed: 3 });
+  const report = driftReport({ lyapunov: "thm2", state: [10, 7], policy: abounce(2, Infinity), arrivalRate: 0.9, migrationPenalty: 2, monteCarloSamples: 50000, seed: 3 });
   // Hand value (test/theory.test.ts, set A with x = C + 1): a(3 - 7 beta) - 2s at lambda = 0.9.
   const a = 0.9 / 3.8, s = 1 / 3.8, beta = 0.1 / 1.9;
   close(report.exact ?? NaN, a * (3 - 7 * beta) - 2 * s, 1e-12, "exact");
@@ -242,7 +245,7 @@ test("the drift command reports the exact drift and an interval covering it; bad
   const bad = await captureOutput(() => runCli("drift --lyapunov thm2 --state 5,3 --policy abounce --lambda 2 --K 2 --C 2".split(" ")));
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^migration-penalties drift: --lambda = 2 is out of range/);
-  const missing = await captureOutput(() => runCli("drift --lyapunov thm3 --state 5,3 --policy mbounce --lambda 0.5 --K 2".split(" ")));
+  const missing = await captureOutput(() => runCli("drift --lyapunov thm3 --state 5,3 --policy none --lambda 0.5".split(" ")));
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /^migration-penalties drift: --alpha/);
+  assert.match(missing.stderr, /^migration-penalties drift: --lyapunov-alpha is required/);
 });

@@ -57,13 +57,14 @@ test("exact: bad input exits 2 with one line naming the flag and the limit, befo
     ["exact --policy abounce --n 4 --lambda 0.5 --K 2", /--n = 4 is out of range: an integer in \[1, 3\].*at most 3 queues/],
     ["exact --policy abounce --n 3 --lambda 0.5 --K 2 --truncation 500", /--truncation = 500 .*\[7, 112\].*250000 states/],
     ["exact --policy abounce --n 3 --lambda 1.2 --K 2", /--lambda = 1.2 .*lambda < 1/],
-    ["exact --policy abounce --n 3 --lambda 0.5", /--K = undefined .*required for --policy abounce/],
-    ["exact --policy abounce --n 2 --lambda 0.5 --K 2 --sampling some", /--sampling = "some" .*others, all, others-without-replacement/],
+    ["exact --policy abounce --n 3", /--lambda is required: a finite number > 0/],
+    ["exact --policy none --n 2 --lambda 0.5 --d 2", /--d applies only to --policy abounce, mbounce, sqd or switching .*not to --policy none/],
+    ["exact --policy abounce --n 2 --lambda 0.5 --K 2 --sampling some", /--sampling = "some" is out of range: one of others, all, others-without-replacement/],
     ["exact --policy abounce --n 2 --lambda 0.5 --K 2 --C 1", /--C = 1 .*>= K = 2/],
     ["exact --policy mbounce --n 3 --lambda 0.5 --K 2 --d 3 --sampling others-without-replacement", /--d = 3 .*<= n - 1 = 2/],
     ["exact --policy abounce --n 3 --lambda 0.5 --K 2 --tolerance 2", /--tolerance = 2 .*0\.5/],
     ["exact --policy abounce --n 3 --lambda 0.75 --K 2 --truncation 20", /--truncation = 20 .*large enough for the tolerance/],
-    ["exact --policy abounce --n 2 --lambda 0.5 --K 2 --frobnicate 3", /--frobnicate/],
+    ["exact --policy abounce --n 2 --lambda 0.5 --K 2 --frobnicate 3", /unknown flag --frobnicate/],
   ];
   for (const [line, pattern] of cases) {
     const out = await run(line);

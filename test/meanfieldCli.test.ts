@@ -49,7 +49,9 @@ test("meanfield: bad flags throw a ParameterError naming the flag", () => {
   assert.equal(flagOf("--policy abounce --lambda 0.5 --K 2 --C 2 --d 10 --bogus 1"), "--bogus");
   assert.equal(flagOf("--policy abounce --lambda 0.5 --K 2 --C 2 --alpha 2 --d 10"), "--alpha");
   assert.equal(flagOf("--policy mbounce --lambda 0.5 --K 2 --C 2 --alpha 2 --d 10"), "--C");
-  assert.equal(flagOf("--policy abounce --lambda 0.5 --K 2 --C 2"), "--d");
+  assert.equal(flagOf("--policy abounce --lambda 0.5 --K 2 --C 2"), "no error", "d defaults to 2, C to K");
+  assert.equal(flagOf("--policy none --lambda 0.5 --d 2"), "--d");
+  assert.equal(flagOf("--policy sqd --lambda 0.5 --d 2 --sampling all"), "--sampling", "--sampling applies only with --refined");
   assert.equal(flagOf("--policy abounce --lambda 0.5 --K 2 --C 2 --d 10 --allow-outside-paper"), "no error");
   assert.equal(flagOf("--policy abounce --lambda 0.5 --K 2 --C 1 --d 10 --allow-outside-paper"), "no error");
   // the refined mean field's flags

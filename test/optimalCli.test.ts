@@ -42,16 +42,17 @@ test("optimal prints a readable summary; --check-truncation none skips the check
 
 test("optimal: bad input exits 2 with one line naming the flag and its limit", async () => {
   const cases: [string, RegExp][] = [
-    ["--lambda 1 --K 2", /--lambda = 1 is out of range: .*< 1/],
+    ["--lambda 1 --K 2", /--lambda = 1 is out of range: a number in \(0, 1\)/],
     ["--lambda 0 --K 2", /--lambda = 0 is out of range/],
-    ["--lambda 0.5 --K 0.5", /--K = 0.5 is out of range: an integer in \[1, 100\]/],
-    ["--lambda 0.5", /--K = undefined is out of range: required/],
+    ["--lambda 0.5 --K 0.5", /--K = 0.5 is out of range: an integer >= 1/],
+    ["--lambda 0.5 --K 101", /--K = 101 is out of range: an integer in \[1, 100\]/],
+    ["--lambda 0.5", /--K is required: an integer >= 1/],
     ["--lambda 0.5 --K 2 --truncation 4", /--truncation = 4 is out of range: an integer in \[8, 400\]/],
     ["--lambda 0.97 --K 2", /--truncation = 100 is out of range: .*edgeTolerance = 0.00001/],
     ["--lambda 0.5 --K 2 --truncation 40 --check-truncation 41", /--check-truncation = 41 is out of range/],
     ["--lambda 0.5 --K 2 --edge-tolerance 2", /--edge-tolerance = 2 is out of range/],
     ["--lambda 0.5 --K 2 --truncation 40 --rule-truncation 30", /--rule-truncation = 30 is out of range: an integer in \[N = 40, 400\]/],
-    ["--lambda 0.5 --K 2 --bogus 1", /--bogus/],
+    ["--lambda 0.5 --K 2 --bogus 1", /unknown flag --bogus/],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await captureOutput(() => runCli(argv(`optimal ${args}`)));

@@ -13,7 +13,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { runCli } from "../src/cli/main";
-import { studyUsage } from "../src/cli/commands/study";
 import { canonicalJson } from "../src/experiments/cacheJson";
 import { ParameterError } from "../src/model/parameterError";
 import { abounce, noSharing } from "../src/model/policy";
@@ -400,15 +399,14 @@ module.exports = { name: "cli-plain", simulation: { events: 5000 }, cells: study
     const help = await captureOutput(() => runCli(["study", sub, "--help"]));
     assert.equal(help.code, 0);
     assert.ok(help.stdout.startsWith(`usage: migration-penalties study ${sub}`), help.stdout);
-    assert.equal(help.stdout.trim(), studyUsage([sub]));
   }
-  assert.match((await captureOutput(() => runCli(["study", "--help"]))).stdout, /study plan\|run\|merge\|slurm/);
+  assert.match((await captureOutput(() => runCli(["study", "--help"]))).stdout, /study <subcommand>[\s\S]*plan[\s\S]*run[\s\S]*merge[\s\S]*slurm/);
   const bad = await captureOutput(() => runCli(["study", "plan", ts]));
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--out = undefined is out of range: required/);
+  assert.match(bad.stderr, /--out is required/);
   const unknown = await captureOutput(() => runCli(["study", "launch", "x"]));
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /subcommand = "launch"/);
+  assert.match(unknown.stderr, /unknown subcommand "launch"/);
   const twoFiles = await captureOutput(() => runCli(["study", "merge", "a.json", "b.json"]));
   assert.equal(twoFiles.code, 2);
   const missingFile = await captureOutput(() => runCli(["study", "merge", join(dir, "absent.json")]));

@@ -32,7 +32,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { type CliFlags, numberFlag, parseCliFlags } from "../cli/args";
+import { parseFlags } from "../cli/args";
 import { abounce } from "../model/policy";
 import { type EventLoopEngine, runReplication } from "../simulate/simulateReplication";
 import { resolveSimulationOptions } from "../simulate/simulationOptions";
@@ -179,19 +179,22 @@ async function main(argv: string[]): Promise<void> {
     );
     return;
   }
-  const flags: CliFlags = parseCliFlags(argv, {
-    events: { type: "string" }, repeats: { type: "string" }, quick: { type: "boolean" }, engine: { type: "string" },
-    reference: { type: "string" }, out: { type: "string" },
-  });
-  const quick = flags.quick === true;
-  const events = numberFlag(flags, "events", { min: 1e5, max: 1e10, integer: true }, quick ? 2e6 : 1.1e8) as number;
-  const repeats = numberFlag(flags, "repeats", { min: 1, max: 50, integer: true }, 3) as number;
-  const engine = (flags.engine ?? "kernel") as EventLoopEngine;
-  if (engine !== "kernel" && engine !== "reference") throw new Error(`--engine ${String(engine)}: kernel or reference`);
+  const flags = parseFlags(argv, [
+    { name: "quick", kind: "boolean", group: "run", help: "a short run for a check during development (under a minute)" },
+    { name: "events", kind: "integer", group: "run", min: 1e5, max: 1e10, help: "events per measurement (default 1.1e8; 2e6 with --quick)" },
+    { name: "repeats", kind: "integer", group: "run", min: 1, max: 50, default: 3, help: "alternations of ours and the reference" },
+    { name: "engine", kind: "choice", group: "run", choices: ["kernel", "reference"], default: "kernel", help: "the WebAssembly kernel or the TypeScript reference loop" },
+    { name: "reference", kind: "string", group: "run", help: "path of reference-sim.c (default: shared/bench/ beside the project or a parent)" },
+    { name: "out", kind: "string", group: "output", help: "where to write the figures (default reports/bench.json)" },
+  ], "bench");
+  const quick = flags.boolean("quick");
+  const events = flags.optionalNumber("events") ?? (quick ? 2e6 : 1.1e8);
+  const repeats = flags.number("repeats");
+  const engine = flags.string("engine") as EventLoopEngine;
   const largeEvents = Math.min(events, quick ? 1e5 : 1e7); // n = 1e4 (see the file's comment)
-  const outFile = typeof flags.out === "string" ? resolve(flags.out) : join(root, "reports", "bench.json");
+  const outFile = flags.optionalString("out") !== undefined ? resolve(flags.optionalString("out") as string) : join(root, "reports", "bench.json");
 
-  const source = findReference(typeof flags.reference === "string" ? flags.reference : undefined);
+  const source = findReference(flags.optionalString("reference"));
   const binary = join(mkdtempSync(join(tmpdir(), "mp-bench-")), "reference-sim");
   execFileSync("cc", ["-O2", "-o", binary, source, "-lm"]);
   const ccVersion = execFileSync("cc", ["--version"], { encoding: "utf8" }).split("\n")[0] as string;

@@ -1,12 +1,13 @@
-import { parseArgs } from "node:util";
 import { ParameterError } from "../../model/parameterError";
-import { type PolicySpec, abounce, mbounce, noSharing, shortestOfD } from "../../model/policy";
-import { DEFAULT_SAMPLING, SAMPLING_SCHEMES, type SamplingScheme } from "../../model/sampling";
+import type { PolicySpec } from "../../model/policy";
+import type { SamplingScheme } from "../../model/sampling";
 import { buildMeanFieldSystem } from "../../theory/meanfield/buildMeanFieldSystem";
 import { type MeanFieldFixedPoint, meanFieldFixedPoint } from "../../theory/meanfield/meanFieldFixedPoint";
 import type { MeanFieldVariant } from "../../theory/meanfield/meanFieldSystem";
 import { type RefinedMeanField, refinedMeanField } from "../../theory/meanfield/refinedMeanField";
-import { type CliCommand, choiceFlag, numberFlag, renameParameterError } from "../args";
+import { type CliCommand, type FlagDeclaration, type ParsedFlags, parseFlags, renameParameterError } from "../args";
+import { formatBeyondRounding, formatSignificant } from "../format";
+import { flagNames, policyFlags, policyFromFlags, samplingFromFlags, systemJson } from "../policyFlags";
 
 /** Parsed and checked arguments of `meanfield`. */
 export interface MeanfieldCliOptions {
@@ -46,6 +47,8 @@ export interface MeanfieldCliRefined {
 /** What `meanfield` reports (plain data; `--json` prints it as is). */
 export interface MeanfieldCliReport {
   readonly label: string;
+  /** The system as every command's JSON writes it (no n: this is the limit n -> infinity). */
+  readonly system: Record<string, unknown>;
   readonly converged: boolean;
   readonly failure?: string;
   /** True when the computation stopped at its work limit (then converged is false and says nothing about existence). */
@@ -74,90 +77,87 @@ export interface MeanfieldCliReport {
   readonly refined?: MeanfieldCliRefined;
 }
 
-const FLAG_OF: Record<string, string> = {
-  "arrivalRate (lambda)": "--lambda",
-  "migrationPenalty (K)": "--K",
-  "threshold (C)": "--C",
-  "ratio (alpha)": "--alpha",
-  "samples (d)": "--d",
-  policy: "--policy",
-  variant: "--system",
-  tailTolerance: "--tail-tolerance",
-  "queues (n)": "--n",
-  sampling: "--sampling",
-  force: "--force",
-};
+const FLAG_OF = (): Record<string, string> => flagNames({ variant: "--system", tailTolerance: "--tail-tolerance" });
 
+function flags(): FlagDeclaration[] {
+  const policy = policyFlags({ samplingWhen: [{ flag: "refined" }] });
+  return [
+    ...policy.slice(0, 1),
+    {
+      name: "lambda", kind: "number", group: "system", metavar: "L", min: 0, max: 1, minExclusive: true, maxExclusive: true, required: true,
+      help: "arrival rate per queue",
+    },
+    ...policy.slice(1),
+    {
+      name: "system", kind: "choice", group: "mean field", choices: ["derived", "printed"], default: "derived",
+      choiceHelp: {
+        derived: "the system derived from the policy's own rule (any policy the mean field supports)",
+        printed: "Section IV's equations (1) (MBOUNCE) and (2) (ABOUNCE) as printed",
+      },
+      help: "which mean-field system",
+    },
+    {
+      name: "tail-tolerance", kind: "number", group: "mean field", metavar: "E", min: 1e-250, max: 1e-3, default: 1e-12,
+      help: "truncation: the tail mass allowed beyond the last level",
+    },
+    {
+      name: "force", kind: "boolean", group: "mean field",
+      help: "lift the work limit of the fixed point (about 17 s; without sharing, lambda >= 0.97 reaches it)",
+    },
+    {
+      name: "refined", kind: "boolean", group: "refined mean field",
+      help: "add the refined mean field at n queues (Gast and Van Houdt's 1/n correction): refined.tail, refined.meanQueueLength",
+    },
+    {
+      name: "n", kind: "integer", group: "refined mean field", min: 2, required: true, appliesWhen: [{ flag: "refined" }],
+      help: "number of queues of the refined mean field",
+    },
+    { name: "json", kind: "boolean", group: "output", help: "print one JSON object (see JSON below)" },
+  ];
+}
 
 /**
- * Parses `meanfield` arguments. Cost O(argv length).
+ * The options of `meanfield` from its parsed flags. Cost O(flags).
+ *
+ * @param values flags parsed against the command's declarations (--d accepts inf; --sampling applies with
+ *   --refined only: the plain limit does not depend on it, the correction does)
+ * @returns the options
+ * @throws ParameterError naming the flag (--system printed with --refined)
+ * @example
+ * meanfieldOptions(parseFlags(["--policy", "sqd", "--lambda", "0.9", "--refined", "--n", "10"], command.flags(), "meanfield")).refinedQueues // => 10
+ */
+export function meanfieldOptions(values: ParsedFlags): MeanfieldCliOptions {
+  const refined = values.boolean("refined");
+  const variant = values.string("system") as MeanFieldVariant;
+  if (refined && variant !== "derived") {
+    throw new ParameterError("--system", variant, "derived with --refined (the refined mean field corrects the system derived from the rule)");
+  }
+  const base: MeanfieldCliOptions = {
+    policy: policyFromFlags(values),
+    arrivalRate: values.number("lambda"),
+    migrationPenalty: values.number("K"),
+    variant,
+    allowOutsidePaper: values.boolean("allow-outside-paper"),
+    tailTolerance: values.number("tail-tolerance"),
+    force: values.boolean("force"),
+    json: values.boolean("json"),
+    sampling: samplingFromFlags(values),
+  };
+  return refined ? { ...base, refinedQueues: values.number("n") } : base;
+}
+
+/**
+ * Parses `meanfield` arguments with the command's flag declarations. Cost O(argv length).
  *
  * @param argv e.g. ["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--C", "2", "--d", "10"]
- * @returns the options; --d accepts "inf"; --K defaults to 1 for none and sqd; --refined needs --n (an integer
- *   >= 2) and the derived system; --sampling (others, all, others-without-replacement) defaults to "others"
- * @throws ParameterError naming the flag (unknown flag, missing or malformed value, out of range)
+ * @returns the options
+ * @throws ParameterError naming the flag (unknown flag, missing or malformed value, out of range, a flag that does not apply)
+ * @example
+ * parseMeanfieldArgs(["--policy", "abounce", "--lambda", "0.75", "--K", "2", "--d", "10"]).policy
+ * // => { kind: "abounce", threshold: 2, samples: 10 }
  */
 export function parseMeanfieldArgs(argv: string[]): MeanfieldCliOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        policy: { type: "string" }, lambda: { type: "string" }, K: { type: "string" }, C: { type: "string" },
-        alpha: { type: "string" }, d: { type: "string" }, system: { type: "string" }, json: { type: "boolean" },
-        "allow-outside-paper": { type: "boolean" }, "tail-tolerance": { type: "string" }, force: { type: "boolean" },
-        refined: { type: "boolean" }, n: { type: "string" }, sampling: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const flag = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? "arguments";
-    throw new ParameterError(flag, argv.join(" "), "the flags listed in the usage", message);
-  }
-  const number = (flag: string, raw: string | boolean | undefined, required: boolean, fallback = NaN): number => {
-    if (raw === undefined) {
-      if (required) throw new ParameterError(`--${flag}`, undefined, "required");
-      return fallback;
-    }
-    const text = String(raw).trim();
-    if (/^(inf|infinity)$/i.test(text)) return Infinity;
-    const x = text === "" ? NaN : Number(text);
-    if (!Number.isFinite(x)) throw new ParameterError(`--${flag}`, raw, "a number");
-    return x;
-  };
-  const kind = values.policy;
-  if (kind !== "none" && kind !== "abounce" && kind !== "mbounce" && kind !== "sqd") {
-    throw new ParameterError("--policy", kind, "none, abounce, mbounce or sqd");
-  }
-  if (values.C !== undefined && kind !== "abounce") throw new ParameterError("--C", values.C, "only with --policy abounce");
-  if (values.alpha !== undefined && kind !== "mbounce") throw new ParameterError("--alpha", values.alpha, "only with --policy mbounce");
-  if (values.d !== undefined && kind === "none") throw new ParameterError("--d", values.d, "not with --policy none (no sampling)");
-  const lambda = number("lambda", values.lambda, true);
-  const K = number("K", values.K, kind === "abounce" || kind === "mbounce", 1);
-  const d = kind === "none" ? 0 : number("d", values.d, true);
-  if (kind !== "none" && d !== Infinity && !(Number.isInteger(d) && d >= 1)) throw new ParameterError("--d", values.d, "an integer >= 1 or inf");
-  let policy: PolicySpec;
-  if (kind === "abounce") policy = abounce(number("C", values.C, true), d);
-  else if (kind === "mbounce") policy = mbounce(number("alpha", values.alpha, true), d);
-  else if (kind === "sqd") policy = shortestOfD(d);
-  else policy = noSharing();
-  const system = choiceFlag<MeanFieldVariant>(values, "system", ["derived", "printed"], "derived");
-  const tailTolerance = number("tail-tolerance", values["tail-tolerance"], false, 1e-12);
-  const sampling = choiceFlag(values, "sampling", SAMPLING_SCHEMES, DEFAULT_SAMPLING);
-  const refined = values.refined === true;
-  if (!refined && values.n !== undefined) throw new ParameterError("--n", values.n, "only with --refined (the plain mean field has no n)");
-  if (refined && values.n === undefined) throw new ParameterError("--n", undefined, "required with --refined: an integer >= 2");
-  if (refined && system !== "derived") {
-    throw new ParameterError("--system", system, "derived with --refined (the refined mean field corrects the system derived from the rule)");
-  }
-  const refinedQueues = refined ? numberFlag(values, "n", { min: 2, integer: true }) : undefined;
-  const base: MeanfieldCliOptions = {
-    policy, arrivalRate: lambda, migrationPenalty: K, variant: system,
-    allowOutsidePaper: values["allow-outside-paper"] === true, tailTolerance, force: values.force === true, json: values.json === true, sampling,
-  };
-  return refinedQueues === undefined ? base : { ...base, refinedQueues };
+  return meanfieldOptions(parseFlags(argv, flags(), "meanfield"));
 }
 
 /**
@@ -190,11 +190,14 @@ export function meanfieldReport(options: MeanfieldCliOptions): MeanfieldCliRepor
       );
     }
   } catch (error) {
-    throw renameParameterError(error, FLAG_OF);
+    throw renameParameterError(error, FLAG_OF());
   }
   const m = fp.metrics;
   const report: MeanfieldCliReport = {
     label: fp.label,
+    system: systemJson({
+      arrivalRate: options.arrivalRate, migrationPenalty: options.migrationPenalty, policy: options.policy, sampling: options.sampling,
+    }),
     converged: fp.converged,
     workLimitReached: fp.workLimitReached,
     tail: Array.from(fp.occupancy),
@@ -238,51 +241,56 @@ function refinedPart(r: RefinedMeanField): MeanfieldCliRefined {
 
 /** The report as text for a terminal. */
 export function formatMeanfieldReport(r: MeanfieldCliReport): string {
-  const g = (x: number, digits = 8): string => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
+  const g = (x: number, digits = 8): string => formatSignificant(x, digits);
+  // 1 - (stay + migrate) is a sum of about L + 1 probabilities: below (L + 2) 2^-52 it cannot be told from 0.
+  const unaccountedRounding = (r.truncationLevel + 2) * 2 ** -52;
   const lines = [`${r.label}: ${r.converged ? "fixed point" : r.workLimitReached ? `NOT COMPUTED: ${r.failure}` : `NO fixed point of finite mean found: ${r.failure}`}`];
   if (!r.converged) lines.push("(values below are those of the last truncated state tried)");
   const refined = r.refined;
   lines.push(`  level  s_i               1 - s_i${refined ? `           refined s_i + V_i/n (n = ${refined.queues}, sampling ${refined.sampling})` : ""}`);
-  r.tail.forEach((v, k) => lines.push(`  ${String(k).padStart(5)}  ${v.toPrecision(10).padEnd(16)}  ${(r.tailComplement[k] ?? NaN).toPrecision(10).padEnd(16)}` +
-    `${refined ? `  ${(refined.tail[k] ?? NaN).toPrecision(10)}` : ""}`));
+  r.tail.forEach((v, k) => lines.push(`  ${String(k).padStart(5)}  ${g(v, 10).padEnd(16)}  ${g(r.tailComplement[k] ?? NaN, 10).padEnd(16)}` +
+    `${refined ? `  ${g(refined.tail[k] ?? NaN, 10)}` : ""}`));
   lines.push(
     `mean queue length (units per queue):              ${g(r.meanQueueLength, 10)}`,
     `migration probability p_mig:                      ${g(r.migrationProbability)}`,
-    `arrivals neither kept nor sent (printed systems): ${g(r.unaccountedArrivalProbability)}`,
+    `arrivals neither kept nor sent (printed systems): ${formatBeyondRounding(r.unaccountedArrivalProbability, unaccountedRounding)}`,
     `unit arrival rate lambda (stay + K p_mig):        ${g(r.unitArrivalRate)}  (unit throughput s_1: ${g(r.unitThroughput)})`,
     `mean delay per unit (Little's law on units):      ${g(r.meanUnitDelay)}`,
     `mean delay per job (FIFO, to its last unit):      ${g(r.meanJobDelayFifo)}`,
     `  ${r.delayDefinition}`,
-    `truncation: L = ${r.truncationLevel} (compared with L = ${r.previousTruncationLevel}), s_L = ${r.tailAtTruncation.toExponential(3)}, ` +
-      `mean change ${r.meanChange.toExponential(2)}, error estimate ${r.truncationErrorEstimate.toExponential(2)}` +
-      `${r.exactTruncation ? " (no inflow above L)" : ""}, residual max|ds/dt| ${r.residual.toExponential(2)}`,
+    `truncation: L = ${r.truncationLevel} (compared with L = ${r.previousTruncationLevel}), s_L = ${g(r.tailAtTruncation, 4)}, ` +
+      `mean change ${g(r.meanChange, 3)}, error estimate ${g(r.truncationErrorEstimate, 3)}` +
+      `${r.exactTruncation ? " (no inflow above L)" : ""}, residual max|ds/dt| ${g(r.residual, 3)}`,
   );
   if (refined) {
     lines.push(refined.converged
       ? `refined mean field, n = ${refined.queues} (${refined.sampling}): mean queue length ${g(refined.meanQueueLength, 10)} = plain + ` +
         `${g(refined.meanQueueLengthCorrection)} / n; truncation L = ${refined.truncationLevel} (compared with L = ${refined.previousTruncationLevel}, ` +
-        `coefficients changed by ${refined.correctionChange.toExponential(2)})`
+        `coefficients changed by ${g(refined.correctionChange, 3)})`
       : `refined mean field, n = ${refined.queues} (${refined.sampling}): NOT computed: ${refined.failure ?? ""}`);
   }
   return lines.join("\n");
 }
 
-const usage =
-  "meanfield --policy none|abounce|mbounce|sqd --lambda <0..1> [--K <int>=1>] [--C <number> | --alpha <number>] " +
-  "[--d <int>=1|inf>] [--system derived|printed] [--tail-tolerance <1e-250..1e-3>] [--allow-outside-paper] [--force] " +
-  "[--refined --n <int>=2>] [--sampling others|all|others-without-replacement] [--json]\n" +
-  "  --refined --n N adds the refined mean field (Gast and Van Houdt's 1/n correction) at N queues: refined.tail, " +
-  "refined.meanQueueLength; --sampling (default others, the paper's) sets how arrivals sample, which changes the " +
-  "correction, not the limit. tail[i] = fraction of queues with >= i units, tail[0] = 1. Stops at a work limit of " +
-  "about 17 s, saying so, unless --force (heavy tails near lambda = 1 without sharing reach it).";
-
 /** `meanfield`: the fixed point of the Section IV mean-field system (derived or as printed) and its measures. */
 export const command: CliCommand = {
   name: "meanfield",
   summary: "fixed point of the mean-field ODEs of Section IV (printed eqs. (1), (2) or derived from the rules)",
-  usage,
-  async run(argv: string[]): Promise<number> {
-    const options = parseMeanfieldArgs(argv);
+  description:
+    "The fixed point of the mean-field limit (n -> infinity) of Section IV, for the system derived from the policy's own rule " +
+    "(default) or the equations (1) and (2) as printed, and its measures: the tail s_i = fraction of queues with >= i units " +
+    "(s_0 = 1), the mean queue length, the migration probability and the delays, with a checked truncation. With --refined " +
+    "--n N it adds the refined mean field at N queues (s_i + V_i / N); --sampling sets how arrivals sample, which changes the " +
+    "correction, not the limit. Exits 1 when no fixed point of finite mean exists.",
+  flags,
+  notes: [["limits", "Stops at a work limit of about 17 s, saying so, unless --force (heavy tails near lambda = 1 without sharing reach it)."]],
+  examples: [
+    "meanfield --policy abounce --lambda 0.75 --K 2 --C 2 --d 10",
+    "meanfield --policy abounce --lambda 0.75 --K 2 --C 2 --d 10 --system printed",
+    "meanfield --policy sqd --lambda 0.9 --d 1 --refined --n 10 --sampling all --json",
+  ],
+  async run(values: ParsedFlags): Promise<number> {
+    const options = meanfieldOptions(values);
     const report = meanfieldReport(options);
     process.stdout.write(`${options.json ? JSON.stringify(report) : formatMeanfieldReport(report)}\n`);
     return report.converged && (report.refined === undefined || report.refined.converged) ? 0 : 1;

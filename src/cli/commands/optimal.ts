@@ -1,45 +1,30 @@
 import { type TwoQueueRuleComparison, compareTwoQueueRules } from "../../theory/optimal/compareTwoQueueRules";
 import type { CurveShape, SwitchingPoint, TruncationCheck } from "../../theory/optimal/optimalTwoQueueRule";
 import { MAX_TRUNCATION } from "../../theory/optimal/twoQueueGrid";
-import { type CliCommand, type CliFlags, numberFlag, parseCliFlags, renameParameterError, requiredNumberFlag } from "../args";
+import { type CliCommand, type FlagDeclaration, type ParsedFlags, parseFlags, renameParameterError } from "../args";
+import { formatSignificant, formatWithError } from "../format";
 
-const USAGE = `usage: migration-penalties optimal --lambda <rate> --K <penalty> [--truncation N] [--json]
-
-The optimal migration rule for two queues with d = inf (the paper's open question 2): at each arrival,
-stay (one unit joins the own queue) or migrate (K units join the other queue), minimising the long-run
-mean queue length per queue. Average-cost MDP on the uniformized chain, relative value iteration on the
-grid {0..N}^2 (overflow capped), certified by policy iteration; ABOUNCE(C, inf), C = K..10, MBOUNCE(alpha,
-inf), alpha in {1.5, 2, 3, 4, 6, 8}, and no sharing evaluated exactly on the same chain and ranked.
-
-  --lambda L              arrival rate per queue, 0 < L < 1                                 (required)
-  --K K                   migration penalty: a migrated job becomes K units, integer >= 1   (required)
-  --truncation N          grid size, integer in [max(8, 4K), ${MAX_TRUNCATION}]                         (default 100)
-  --check-truncation M    smaller grid solved to confirm the curve, integer in [max(8, 4K), N - 1],
-                          or "none"                                                   (default round(3N/4))
-  --rule-truncation M     evaluate a stable rule again on the grid M when its edge mass on N exceeds
-                          the tolerance, integer in [N, ${MAX_TRUNCATION}]; costs (M/N)^4 times more  (default N)
-  --edge-tolerance E      refuse when the optimal rule's stationary mass within K of the edge of
-                          the grid exceeds E, 0 < E < 1                                      (default 1e-5)
-  --json                  print one JSON object (NaN and Infinity print as null)
-
-output: meanQueueLength (per queue), switchingCurve [{target, migrateFrom, confirmed}] (migrateFrom null
-where no own length <= N migrates; confirmed: the check grid gives the same point), switchingTable (the
-confirmed prefix, a rule "migrate to a queue of length t when own >= table[t]"), comparison [{policy,
-meanQueueLength, status, ...}] (null for unstable rules and where the grid is too small; no sharing
-by its closed form), truncationCheck, solver.
-
-example:
-  migration-penalties optimal --lambda 0.9 --K 2 --json`;
-
-const FLAGS = {
-  lambda: { type: "string" },
-  K: { type: "string" },
-  truncation: { type: "string" },
-  "check-truncation": { type: "string" },
-  "edge-tolerance": { type: "string" },
-  "rule-truncation": { type: "string" },
-  json: { type: "boolean" },
-} as const;
+const FLAGS: readonly FlagDeclaration[] = [
+  { name: "lambda", kind: "number", group: "problem", metavar: "L", min: 0, max: 1, minExclusive: true, maxExclusive: true, required: true, help: "arrival rate per queue" },
+  { name: "K", kind: "integer", group: "problem", min: 1, required: true, help: "migration penalty: a migrated job becomes K units (at most 100)" },
+  {
+    name: "truncation", kind: "integer", group: "grid", metavar: "N", min: 1, default: 100,
+    help: `grid size {0..N}^2, an integer in [max(8, 4K), ${MAX_TRUNCATION}]; refused, with a suggested N, when the optimal rule's stationary mass within K of the edge exceeds --edge-tolerance`,
+  },
+  {
+    name: "check-truncation", kind: "integer", group: "grid", metavar: "M", min: 1, words: { none: false }, defaultHelp: "round(3N/4)",
+    help: "smaller grid solved to confirm the curve point by point, an integer in [max(8, 4K), N - 1], or none (no check grid)",
+  },
+  {
+    name: "rule-truncation", kind: "integer", group: "grid", metavar: "M", min: 1, defaultHelp: "N",
+    help: `evaluate a stable rule again on the grid M when its edge mass on N exceeds the tolerance, an integer in [N, ${MAX_TRUNCATION}]; costs (M/N)^4 times more`,
+  },
+  {
+    name: "edge-tolerance", kind: "number", group: "grid", metavar: "E", min: 0, max: 1, minExclusive: true, maxExclusive: true, defaultHelp: "1e-5",
+    help: "the stationary mass allowed within K of the edge of the grid",
+  },
+  { name: "json", kind: "boolean", group: "output", help: "print one JSON object (see JSON below)" },
+];
 
 const FLAG_OF: Record<string, string> = {
   "arrivalRate (lambda)": "--lambda",
@@ -62,7 +47,7 @@ export interface OptimalArguments {
 }
 
 /**
- * Parses `optimal` arguments. Cost O(argv length).
+ * Parses `optimal` arguments with the command's flag declarations. Cost O(argv length).
  *
  * @param argv for example ["--lambda", "0.9", "--K", "2", "--json"]
  * @returns the arguments
@@ -73,15 +58,20 @@ export interface OptimalArguments {
  * //      ruleTruncation: undefined, json: false }
  */
 export function optimalArguments(argv: string[]): OptimalArguments {
-  const flags: CliFlags = parseCliFlags(argv, FLAGS);
-  const arrivalRate = requiredNumberFlag(flags, "lambda");
-  const migrationPenalty = requiredNumberFlag(flags, "K");
-  const truncation = numberFlag(flags, "truncation", {}, 100) as number;
-  const rawCheck = flags["check-truncation"];
-  const checkTruncation = rawCheck === "none" ? false : numberFlag(flags, "check-truncation");
-  const edgeTolerance = numberFlag(flags, "edge-tolerance");
-  const ruleTruncation = numberFlag(flags, "rule-truncation");
-  return { arrivalRate, migrationPenalty, truncation, checkTruncation, edgeTolerance, ruleTruncation, json: flags.json === true };
+  return optimalArgumentsOf(parseFlags(argv, FLAGS, "optimal"));
+}
+
+function optimalArgumentsOf(values: ParsedFlags): OptimalArguments {
+  const check = values.value("check-truncation");
+  return {
+    arrivalRate: values.number("lambda"),
+    migrationPenalty: values.number("K"),
+    truncation: values.number("truncation"),
+    checkTruncation: check === false ? false : (check as number | undefined),
+    edgeTolerance: values.optionalNumber("edge-tolerance"),
+    ruleTruncation: values.optionalNumber("rule-truncation"),
+    json: values.boolean("json"),
+  };
 }
 
 /** What `optimal --json` prints. */
@@ -176,13 +166,17 @@ export function optimalReport(args: OptimalArguments): OptimalReport {
 
 /** A readable summary of a report (what `optimal` prints without --json). */
 export function formatOptimalReport(r: OptimalReport): string {
-  const fmt = (x: number, digits = 6): string => (Number.isFinite(x) ? x.toPrecision(digits) : x === Infinity ? "inf (unstable)" : "n/a");
+  const fmt = (x: number, digits = 6): string => (Number.isFinite(x) ? formatSignificant(x, digits) : x === Infinity ? "inf (unstable)" : "n/a");
+  // The optimum to the digits it has: the wider of the grid's bracket and the estimated truncation error (without
+  // a check grid there is no estimate, and the only guarantee is the edge tolerance the grid was accepted under).
+  const estimate = r.truncationCheck.errorEstimate;
+  const optimumError = Math.max(r.bounds.upper - r.bounds.lower, Number.isFinite(estimate) ? estimate : r.truncationCheck.edgeTolerance);
   const confirmed = r.switchingCurve.filter((p) => p.confirmed);
   const lines = [
     `optimal migration rule, n = 2, d = inf, lambda = ${r.arrivalRate}, K = ${r.migrationPenalty}, grid {0..${r.truncation}}^2`,
-    `optimal mean queue length per queue: ${fmt(r.meanQueueLength, 10)} (bracket on the grid [${fmt(r.bounds.lower, 12)}, ${fmt(r.bounds.upper, 12)}]; ` +
+    `optimal mean queue length per queue: ${formatWithError(r.meanQueueLength, optimumError)} (bracket on the grid [${fmt(r.bounds.lower, 12)}, ${fmt(r.bounds.upper, 12)}]; ` +
       `migrating arrivals ${fmt(r.migrationFraction, 4)})`,
-    `truncation: edge mass ${r.truncationCheck.edgeMass.toExponential(2)} (tolerance ${r.truncationCheck.edgeTolerance}), ` +
+    `truncation: edge mass ${r.truncationCheck.edgeMass.toExponential(2)} (tolerance ${fmt(r.truncationCheck.edgeTolerance, 3)}), ` +
       (r.truncationCheck.checkTruncation === null ? "no check grid" :
         `grid ${r.truncationCheck.checkTruncation} gives ${fmt(r.truncationCheck.checkMeanQueueLength, 10)}, estimated remaining error ${fmt(r.truncationCheck.errorEstimate, 2)}`),
     "",
@@ -210,9 +204,22 @@ export function formatOptimalReport(r: OptimalReport): string {
 export const command: CliCommand = {
   name: "optimal",
   summary: "the optimal two-queue migration rule (MDP), its switching curve, and ABOUNCE/MBOUNCE ranked against it",
-  usage: USAGE,
-  async run(argv: string[]): Promise<number> {
-    const args = optimalArguments(argv);
+  description:
+    "The optimal migration rule for two queues with d = inf (the paper's open question 2): at each arrival, stay (one unit " +
+    "joins the own queue) or migrate (K units join the other queue), minimising the long-run mean queue length per queue. " +
+    "Average-cost MDP on the uniformized chain, relative value iteration on the grid {0..N}^2 (overflow capped), certified by " +
+    "policy iteration; ABOUNCE(C, inf), C = K..10, MBOUNCE(alpha, inf), alpha in {1.5, 2, 3, 4, 6, 8}, and no sharing evaluated " +
+    "exactly on the same chain and ranked.",
+  flags: () => FLAGS,
+  notes: [
+    ["output", "meanQueueLength (per queue), switchingCurve [{target, migrateFrom, confirmed}] (migrateFrom null where no own " +
+      "length <= N migrates; confirmed: the check grid gives the same point), switchingTable (the confirmed prefix, a rule " +
+      "\"migrate to a queue of length t when own >= table[t]\"), comparison [{policy, meanQueueLength, status, ...}] (null for " +
+      "unstable rules and where the grid is too small; no sharing by its closed form), truncationCheck, solver. Cost: 5-30 s at N = 100."],
+  ],
+  examples: ["optimal --lambda 0.9 --K 2 --json", "optimal --lambda 0.5 --K 2 --truncation 40"],
+  async run(values: ParsedFlags): Promise<number> {
+    const args = optimalArgumentsOf(values);
     const report = optimalReport(args);
     process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : `${formatOptimalReport(report)}\n`);
     return 0;

@@ -1,9 +1,9 @@
-import { parseArgs } from "node:util";
 import { ParameterError } from "../../model/parameterError";
 import { exactTwoQueueThreshold } from "../../theory/thresholds/exactTwoQueueThreshold";
 import { theorem2LambdaStar } from "../../theory/thresholds/theorem2LambdaStar";
 import { theorem1ArrivalRateBound } from "../../theory/thresholds/theoremBounds";
-import { type CliCommand, renameParameterError } from "../args";
+import { type CliCommand, type FlagDeclaration, type ParsedFlags, renameParameterError } from "../args";
+import { formatSignificant, formatWithError } from "../format";
 
 /** What `theory` reports for (K, C). */
 export interface TheoryReport {
@@ -51,50 +51,50 @@ export function theoryReport(args: { readonly migrationPenalty: number; readonly
   }
 }
 
-/** Parses `--K 2 --C 2 [--force] [--json]`; throws ParameterError naming the flag. */
-export function parseTheoryArgs(argv: string[]): { migrationPenalty: number; threshold: number; force: boolean; json: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      K: { type: "string" }, C: { type: "string" }, force: { type: "boolean", default: false }, json: { type: "boolean", default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  const integer = (flag: string, raw: string | undefined): number => {
-    if (raw === undefined) throw new ParameterError(flag, raw, "required: an integer");
-    const x = Number(raw);
-    if (raw.trim() === "" || !Number.isInteger(x)) throw new ParameterError(flag, raw, "an integer");
-    return x;
-  };
-  return {
-    migrationPenalty: integer("--K", values.K), threshold: integer("--C", values.C), force: values.force === true, json: values.json === true,
-  };
-}
+const FLAGS: readonly FlagDeclaration[] = [
+  { name: "K", kind: "integer", group: "parameters", min: 1, required: true, help: "migration penalty: a migrated job becomes K jobs" },
+  {
+    name: "C", kind: "integer", group: "parameters", min: 1, required: true,
+    help: "ABOUNCE threshold (C >= K, as the paper requires; Theorem 2's formula needs (K + 1)(C + 2) <= 2^53); " +
+      "the exact threshold costs about 1.4 s at C = 1e4 and is refused beyond about 4e4 unless --force",
+  },
+  { name: "force", kind: "boolean", group: "run", help: "lift the work limit of the exact two-queue threshold" },
+  { name: "json", kind: "boolean", group: "output", help: "print one JSON object (see JSON below)" },
+];
 
-const usage = "theory --K <integer >= 1> --C <integer >= K; about 1.4 s at C = 1e4, up to about 4e4 without --force> [--force] [--json]";
+/** The exact two-queue threshold is bracketed to this width (exactTwoQueueThreshold). */
+const THRESHOLD_ERROR = 1e-12;
+
+/**
+ * The report as text: each number to the digits it has (closed forms to 10 significant digits, the threshold to
+ * its bracket). Cost O(1).
+ *
+ * @example
+ * formatTheoryReport(theoryReport({ migrationPenalty: 2, threshold: 2 })).split("\n")[2]
+ * // => "Theorem 2 lambda* (claimed unstable above):   0.8866175248"
+ */
+export function formatTheoryReport(report: TheoryReport): string {
+  return [
+    `K = ${report.migrationPenalty}, C = ${report.threshold} (ABOUNCE(C, inf), n = 2 for the last two)`,
+    `Theorem 1 bound 1/K (stable below):           ${formatSignificant(report.theorem1Bound, 10)}`,
+    `Theorem 2 lambda* (claimed unstable above):   ${formatSignificant(report.lambdaStar, 10)}`,
+    `exact two-queue threshold (stable below):     ${formatWithError(report.exactTwoQueueThreshold, THRESHOLD_ERROR)} (bracketed to ${THRESHOLD_ERROR})`,
+  ].join("\n");
+}
 
 /** `theory`: lambda*, Theorem 1's bound and the exact two-queue threshold for (K, C). */
 export const command: CliCommand = {
   name: "theory",
   summary: "Theorem 1's bound 1/K, Theorem 2's lambda*(K, C) and the exact two-queue ABOUNCE(C, inf) threshold",
-  usage,
-  async run(argv: string[]): Promise<number> {
-    const args = parseTheoryArgs(argv);
-      const report = theoryReport(args);
-      if (args.json) {
-        process.stdout.write(`${JSON.stringify(report)}\n`);
-      } else {
-        process.stdout.write(
-          [
-            `K = ${report.migrationPenalty}, C = ${report.threshold} (ABOUNCE(C, inf), n = 2 for the last two)`,
-            `Theorem 1 bound 1/K (stable below):           ${report.theorem1Bound}`,
-            `Theorem 2 lambda* (claimed unstable above):   ${report.lambdaStar}`,
-            `exact two-queue threshold (stable below):     ${report.exactTwoQueueThreshold}`,
-          ].join("\n") + "\n",
-        );
-      }
+  description:
+    "The stability thresholds for migration penalty K and ABOUNCE threshold C: Theorem 1's bound 1/K (stable below), " +
+    "Theorem 2's lambda*(K, C) as printed (claimed unstable above), and the exact stability threshold of ABOUNCE(C, inf) " +
+    "with n = 2 queues, the root of \"work in = work out\" for the chain of the difference of the two queues, bracketed to 1e-12.",
+  flags: () => FLAGS,
+  examples: ["theory --K 2 --C 2", "theory --K 2 --C 2 --json"],
+  async run(values: ParsedFlags): Promise<number> {
+    const report = theoryReport({ migrationPenalty: values.number("K"), threshold: values.number("C"), force: values.boolean("force") });
+    process.stdout.write(`${values.boolean("json") ? JSON.stringify(report) : formatTheoryReport(report)}\n`);
     return 0;
   },
 };
-
