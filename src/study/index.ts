@@ -19,3 +19,4 @@ export {
   type Claim, type ClaimBase, type ClaimMeasurement, type ClaimRegion, type ClaimVerdict, claim, claimFromInterval,
   claimFromStability, exactClaim, precisionPhrase,
 } from "./claims";
+export { runOnWorkers } from "./runOnWorkers";
