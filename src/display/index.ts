@@ -29,3 +29,7 @@ export * from "./tailOverlaySeries";
 export * from "./policyTailFigure";
 export * from "./parameterRows";
 export * from "./studyProgressReporter";
+// A table's rows as records, a heatmap grid from a table, and series drawn over a figure.
+export { tableRecords } from "./tableCells";
+export * from "./heatmapGrid";
+export * from "./overlaySeries";
