@@ -28,3 +28,8 @@ export {
   type Figure5Parameters, type Figure5MbounceTails, figure5MbounceTails,
   type PaperTable,
 } from "./paper";
+// Open question 2 (src/paper): the optimal two-queue rule and its ranking, and the rule as a policy at n = 100.
+export {
+  type OptimalRulePair, type OptimalRuleTwoQueues, type OptimalRuleTwoQueuesParameters, optimalRuleTwoQueues,
+  type OptimalRuleManyQueues, type OptimalRuleManyQueuesParameters, optimalRuleManyQueues,
+} from "./paper";
