@@ -138,3 +138,22 @@ test("optimalRuleManyQueues throws when the table policy at n = 2 disagrees with
     await assert.rejects(optimalRuleManyQueues(p as never), (e: unknown) => e instanceof ParameterError && e.parameter === parameter, parameter);
   }
 });
+
+test("a table that decides as ABOUNCE on every visited state gives identical runs, reported as such and left undetermined", async () => {
+  // m(t) = t + 3 for t < 40 is ABOUNCE(2) wherever the shorter queue is below 40, which at λ = 0.5 it always is.
+  const pair: OptimalRulePair = {
+    arrivalRate: 0.5, migrationPenalty: 2, truncation: 40, switchingTable: Array.from({ length: 40 }, (_, t) => t + 3),
+    optimalMeanQueueLength: NaN, tableRule: { meanQueueLength: NaN, migrationFraction: NaN },
+    bestAdditive: { threshold: 2, meanQueueLength: NaN }, bestMultiplicative: null,
+  };
+  // The n = 2 check needs the table's exact value: ABOUNCE(2, inf) on the two-queue grid (the README's 0.9698).
+  const checked = { ...pair, tableRule: { meanQueueLength: 0.96980702694669, migrationFraction: NaN } };
+  const many = await optimalRuleManyQueues({ rules: [checked], queues: 10, samples: [9], events: 50_000, replications: 3, seed: 2, cache, progress: false });
+  const row = many.differences.rows.find((r) => String(r["comparison"]).includes("ABOUNCE"))!;
+  assert.equal(row["outcome"], "identical");
+  assert.equal(row["difference"], 0);
+  const vsA = many.claims.find((c) => c.id === "optimal-vs-abounce-d9")!;
+  assert.equal(vsA.verdict, "undetermined");
+  assert.match(vsA.evidence, /same value in every replication/);
+  assert.match(many.details, /Identical runs/);
+});

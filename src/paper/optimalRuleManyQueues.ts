@@ -63,8 +63,12 @@ interface Comparison {
   readonly first: Cell;
   readonly second: Cell;
   readonly difference: MeanDifference;
-  /** "first lower" | "second lower" | "no significant difference" | "undetermined" (a cell's stability test was not "stable"). */
-  readonly outcome: "first lower" | "second lower" | "no significant difference" | "undetermined";
+  /**
+   * "first lower" | "second lower" | "no significant difference" | "identical" (every replication gave the same
+   * value: the two rules decided alike on every state the runs visited) | "undetermined" (a cell's stability test
+   * was not "stable").
+   */
+  readonly outcome: "first lower" | "second lower" | "no significant difference" | "identical" | "undetermined";
   readonly why: string;
 }
 
@@ -207,7 +211,12 @@ export async function optimalRuleManyQueues(parameters: OptimalRuleManyQueuesPar
     const v2 = second.point.stability.verdict;
     let outcome: Comparison["outcome"] = difference.verdict;
     let why = `paired difference ${num(difference.mean, 3)} ${ci(difference.ci95, 3)}`;
-    if (v1 === "unstable" && v2 !== "unstable") {
+    const a = first.point.perReplication.meanQueueLength;
+    const b = second.point.perReplication.meanQueueLength;
+    if (a.length === b.length && a.every((x, r) => x === b[r])) {
+      outcome = "identical";
+      why = "the same value in every replication: the two rules made the same decisions in every state the runs visited";
+    } else if (v1 === "unstable" && v2 !== "unstable") {
       outcome = v2 === "stable" ? "second lower" : "undetermined";
       why = `${first.point.policy} judged unstable (${first.point.stability.reason})`;
     } else if (v2 === "unstable" && v1 !== "unstable") {
@@ -297,7 +306,7 @@ function comparisonClaim(id: string, statement: string, source: string, comparis
   }
   const each = comparisons.map((c) => `${pairText(c.pair)}: ${c.outcome} (${c.why})`);
   const fails = comparisons.filter((c) => c.outcome === "second lower");
-  const open = comparisons.filter((c) => c.outcome === "no significant difference" || c.outcome === "undetermined");
+  const open = comparisons.filter((c) => c.outcome === "no significant difference" || c.outcome === "identical" || c.outcome === "undetermined");
   const verdict = fails.length > 0 ? "fails" : open.length > 0 ? "undetermined" : "holds";
   // The measurement shown: the pair that decides the verdict (a failure, else the weakest evidence).
   const shown = fails[0] ?? comparisons.reduce((w, c) => (c.difference.ci95[1] > w.difference.ci95[1] ? c : w));
@@ -342,11 +351,14 @@ function detailsOf(x: DetailInputs): string {
       if (opt === undefined || none === undefined) continue;
       const vsA = x.comparisons("optimal", "best ABOUNCE", d).find((c) => c.pair === p);
       const vsM = x.comparisons("optimal", "best MBOUNCE", d).find((c) => c.pair === p);
-      const rel = (c: Comparison | undefined): string => (c === undefined ? "" : `${relative(c.difference, c.second)} against ${c.second.point.policy} (${c.outcome})`);
-      parts.push(`d = ${dText(d)}: ${num(opt.point.meanQueueLength.mean, 4)} units per queue (${pct(1 - opt.point.meanQueueLength.mean / none.point.meanQueueLength.mean)} below no sharing), migrating ${pct(opt.point.migrationFraction.mean)} of arrivals; ${rel(vsA)}; ${rel(vsM)}`);
+      const rel = (c: Comparison | undefined): string[] => (c === undefined ? []
+        : [c.outcome === "identical" ? `identical runs to ${c.second.point.policy}` : `${relative(c.difference, c.second)} against ${c.second.point.policy} (${c.outcome})`]);
+      parts.push([`d = ${dText(d)}: ${num(opt.point.meanQueueLength.mean, 4)} units per queue (${pct(1 - opt.point.meanQueueLength.mean / none.point.meanQueueLength.mean)} below no sharing), migrating ${pct(opt.point.migrationFraction.mean)} of arrivals`,
+        ...rel(vsA), ...rel(vsM)].join("; "));
     }
     const best = [p.bestAdditive ? `ABOUNCE(${p.bestAdditive.threshold})` : null, p.bestMultiplicative ? `MBOUNCE(${p.bestMultiplicative.ratio})` : null].filter((s) => s !== null);
-    lines.push(`- **${pairText(p)}** (table m = ${p.switchingTable.join(", ")}; two-queue winners ${wordList(best as string[])}): ${parts.join("; ")}.`);
+    const table = p.switchingTable.length > 8 ? `${p.switchingTable.slice(0, 8).join(", ")}, … (${p.switchingTable.length} points)` : p.switchingTable.join(", ");
+    lines.push(`- **${pairText(p)}** (table m = ${table}; two-queue winners ${best.length > 0 ? wordList(best as string[]) : "none"}): ${parts.join("; ")}.`);
   });
   if (x.samples.includes(10) && x.samples.includes(Infinity)) {
     const changes = x.rules.map((p, pair) => {
@@ -358,11 +370,17 @@ function detailsOf(x: DetailInputs): string {
     }).filter((s): s is string => s !== null);
     lines.push(`- **d = ∞ against d = 10** (the table policy, paired): the mean queue length changes by ${wordList(changes)}.`);
   }
-  const halfWidths = x.samples.flatMap((d) => x.comparisons("optimal", "best MBOUNCE", d)).map((c) => c.difference.halfWidth / c.second.point.meanQueueLength.mean);
-  if (halfWidths.length > 0) {
-    lines.push(`- **Precision:** the paired 95% half-widths against the best MBOUNCE are ${num(100 * Math.min(...halfWidths), 2)}% to ${num(100 * Math.max(...halfWidths), 2)}% of its mean; a smaller true difference is not resolved ${precisionPhrase()} (halving a half-width takes four times the events). ` +
-      `${x.replications} replications of ${num(x.events, 3)} events per cell, ${x.all.length} cells, ${num(x.seconds, 3)} s (${x.all.filter((c) => c.fromCache).length} read from the cache).`);
+  const againstM = x.samples.flatMap((d) => x.comparisons("optimal", "best MBOUNCE", d));
+  const halfWidths = againstM.filter((c) => c.outcome !== "identical").map((c) => c.difference.halfWidth / c.second.point.meanQueueLength.mean);
+  const identical = x.samples.flatMap((d) => [...x.comparisons("optimal", "best ABOUNCE", d), ...x.comparisons("optimal", "best MBOUNCE", d)])
+    .filter((c) => c.outcome === "identical");
+  if (identical.length > 0) {
+    lines.push(`- **Identical runs:** ${wordList(identical.map((c) => `${c.first.point.policy} and ${c.second.point.policy} (${pairText(c.pair)})`))} gave the same value in every replication: with common random numbers, the two rules made the same decision at every arrival the runs saw (they differ only on states these runs never visited).`);
   }
+  if (halfWidths.length > 0) {
+    lines.push(`- **Precision:** the paired 95% half-widths against the best MBOUNCE are ${num(100 * Math.min(...halfWidths), 2)}% to ${num(100 * Math.max(...halfWidths), 2)}% of its mean; a smaller true difference is not resolved ${precisionPhrase()} (halving a half-width takes four times the events).`);
+  }
+  lines.push(`- **Run:** ${x.replications} replications of ${num(x.events, 3)} events per cell at n = ${x.queues}, ${x.all.length} cells in all (the n = 2 checks included), ${num(x.seconds, 3)} s (${x.all.filter((c) => c.fromCache).length} read from the cache).`);
   const worst = x.bridge.rows.reduce((w, r) => (Math.abs(r.tStatistic) > Math.abs(w.tStatistic) ? r : w));
   lines.push(`- **Checks:** no sharing matches the M/M/1 closed forms (tail and mean) at every λ, and the table policy simulated at n = 2 matches its exact two-queue value at every pair ` +
     `(largest |t| = ${num(Math.abs(worst.tStatistic), 3)} on ${x.bridge.degreesOfFreedom} degrees of freedom, ${worst.label}), all at ${num(100 * x.familywiseLevel, 3)}% family-wise confidence together: ` +

@@ -95,7 +95,8 @@ export interface OptimalRuleTwoQueues {
  * queues).
  *
  * Cost per pair (cache miss), measured on this 2-core machine under load: 7-28 s of CPU at N = 100 (K = 3 and
- * λ = 0.9 cost most), plus about 1 s per rule evaluated again on a ruleTruncation of 150 and 4 s on 200.
+ * λ = 0.9 cost most), plus, per rule evaluated again on a larger grid (ruleTruncation), about 1 s on 150, 4 s on
+ * 200 and 10-13 s on 250 (memory 8 (K + 2) (N + 1)^3 bytes: 0.5-0.6 GB on 250).
  *
  * @param parameters pairs, truncation, ruleTruncation, ratios, maxThreshold, cache
  * @returns claims, details, tables, figures and the pairs' rules for the simulations

@@ -1,7 +1,7 @@
 /**
  * Display tools for maps: a table's rows as records, a heatmap grid from a table in long form, labels on
- * heatmap cells, series drawn over a figure (with horizontal error bars). References: the grids and traces are
- * written out by hand here from the inputs.
+ * heatmap cells, series drawn over a figure (with horizontal error bars), an estimate as text. References: the
+ * grids, traces and texts are written out by hand here from the inputs.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,6 +12,7 @@ import { lineFigure } from "../src/display/lineFigure";
 import { overlaySeries } from "../src/display/overlaySeries";
 import { tableRecords } from "../src/display/tableCells";
 import { dataFrame } from "../src/study/dataFrame";
+import { formatEstimate } from "../src/display/formatEstimate";
 
 const refused = (f: () => unknown, parameter: string): void => {
   assert.throws(f, (e: unknown) => e instanceof ParameterError && e.parameter === parameter, parameter);
@@ -81,4 +82,12 @@ test("overlaySeries adds line traces on top, leaves the figure unchanged, and mo
   assert.equal(both.layout["legend"], undefined, "a line figure keeps its legend");
   refused(() => overlaySeries({} as never, []), "figure");
   refused(() => overlaySeries(map, [{ name: "x", x: [1, 2], y: [1, 2], errorX: [1] }]), "series[0].errorX.length");
+});
+
+test("formatEstimate writes the mean and its interval with formatNumber's digits", () => {
+  assert.equal(formatEstimate({ mean: 2.3196, ci95: [2.3104, 2.3288] }), "2.32 [2.31, 2.329]");
+  assert.equal(formatEstimate({ mean: 0.5, ci95: [0.25, 0.75] }, 2), "0.5 [0.25, 0.75]");
+  assert.equal(formatEstimate({ mean: 1234.5, ci95: [NaN, Infinity] }), "1,235 [NaN, ∞]");
+  refused(() => formatEstimate({ mean: 1 } as never), "estimate");
+  refused(() => formatEstimate({ mean: 1, ci95: [0, 2] }, 0), "significantDigits");
 });
