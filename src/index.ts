@@ -20,5 +20,5 @@ export * from "./random";
 export * from "./experiments/delay";
 export * from "./study";
 export * from "./statistics/differenceOfMeans";
-// Paper studies (src/paper): Figures 3-5, Theorems 2 and 3.
+// Paper studies (src/paper): Figures 3-5, Theorems 2 and 3, open question 2.
 export * from "./paper";

@@ -15,13 +15,18 @@
  *   queue) is exactly that assignment;
  * - the optimum against every evaluated rule (it cannot lose on the same chain), including random rules;
  * - the proven monotonicity of the truncated optimum in N, and the grid 2N;
- * - the switching-table policy in the simulator against its exact evaluation.
+ * - the switching-table policy in the simulator against its exact evaluation, and as the declared switching policy
+ *   against the table rule at every pair of lengths.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ParameterError } from "../src/model/parameterError";
-import { abounce, mbounce, migrationRule, noSharing, policyLabel, shortestOfD, type MigrationRule } from "../src/model/policy";
+import {
+  abounce, isTransferable, mbounce, migrationRule, noSharing, policyLabel, shortestOfD, validatePolicy, type MigrationRule,
+} from "../src/model/policy";
+import { runStudy } from "../src/study/runStudy";
+import { studyCells } from "../src/study/studyGrid";
 import { luSolveInPlace } from "../src/theory/meanfield/luSolve";
 import { BandedLu } from "../src/theory/optimal/bandedLu";
 import { evaluateTwoQueueRule } from "../src/theory/optimal/evaluateTwoQueueRule";
@@ -360,6 +365,30 @@ test("the switching table as a rule and as a policy; the simulator agrees with t
   const standardError = (ci95[1] - ci95[0]) / 2 / 2.365; // t quantile, 7 degrees of freedom
   assert.ok(Math.abs(mean - exact.meanQueueLength) < 5 * standardError, `simulated ${mean} +- ${standardError}, exact ${exact.meanQueueLength}`);
   close(report.migrationFraction.mean, exact.migrationFraction, 0.01, "migration fraction");
+});
+
+test("switchingTablePolicy is the declared switching policy: plain data, the table's decisions at every pair, never beyond the table", async () => {
+  fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 8 }), fc.constantFrom(1, 2, 10, Infinity), (steps, d) => {
+    // strictly increasing tables with table[t] > t, built from positive steps
+    const table: number[] = [];
+    steps.forEach((step, t) => table.push(Math.max(t + 1, (table[t - 1] ?? 0) + step)));
+    const policy = switchingTablePolicy(table, d, "t");
+    assert.equal(policy.kind, "switching");
+    assert.equal(isTransferable(policy), true);
+    assert.deepEqual(policy.migrateFrom, [...table, Infinity]);
+    const declared = migrationRule(validatePolicy(policy, 2), 2);
+    const reference = switchingTableRule(table);
+    const top = (table[table.length - 1] ?? 0) + 40;
+    for (let own = 0; own <= top; own++) for (let target = 0; target <= table.length + 40; target++) {
+      assert.equal(declared(own, target), reference(own, target), `table ${JSON.stringify(table)}, own ${own}, target ${target}`);
+    }
+  }), { numRuns: 60, seed: 11 });
+  assert.throws(() => switchingTablePolicy([3], 2, ""), (e: unknown) => e instanceof ParameterError && e.parameter === "label");
+  // A study accepts it (a custom rule would be refused) and runs it on the worker pool.
+  const system = { queues: 10, arrivalRate: 0.8, migrationPenalty: 2, policy: switchingTablePolicy([3, 7, 12, 19], 10, "optimal(0.5,2)") };
+  const study = await runStudy({ name: "switching-table-test", cells: studyCells([system]), simulation: { events: 20_000, replications: 2 }, cache: { mode: "off" } });
+  assert.equal(study.cells[0]!.point.policy, "optimal(0.5,2)(d=10)");
+  assert.ok(study.cells[0]!.point.migrationFraction.mean > 0);
 });
 
 test("bad input: lambda outside (0, 1), K < 1 or not an integer, bad or too small truncation throw ParameterError naming the limit", () => {

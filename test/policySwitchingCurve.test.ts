@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ParameterError } from "../src/model/parameterError";
-import { abounce, makePolicy, migrationRule, policyDeclaration, policyLabel, policyProperties, validatePolicy } from "../src/model/policy";
+import { abounce, makePolicy, switchingCurve, migrationRule, policyDeclaration, policyLabel, policyProperties, validatePolicy } from "../src/model/policy";
 import { runSimulation } from "../src/simulate/runSimulation";
 import { exactDrift, theorem3LyapunovFunction } from "../src/theory/stabilityIndex";
 
@@ -47,4 +47,13 @@ test("bad tables are refused, naming the entry", () => {
   assert.throws(() => validatePolicy(makePolicy("switching", { migrateFrom: [] }, 2), 2), (e: unknown) => e instanceof ParameterError && e.parameter === "migrateFrom");
   assert.throws(() => validatePolicy(makePolicy("switching", { migrateFrom: [3, 2.5] }, 2), 2),
     (e: unknown) => e instanceof ParameterError && e.parameter === "migrateFrom[1]");
+  assert.throws(() => validatePolicy(switchingCurve([3], 2, " "), 2), (e: unknown) => e instanceof ParameterError && e.parameter === "label");
+});
+
+test("a label names the table in place of its entries, and Infinity entries never migrate", () => {
+  assert.equal(policyLabel(switchingCurve([3, 7, Infinity], 10, "optimal(0.5,2)")), "optimal(0.5,2)(d=10)");
+  assert.equal(policyLabel(switchingCurve([3, 7, Infinity], Infinity)), "SWITCH([3,7,inf],inf)");
+  assert.deepEqual(switchingCurve([3], 2), { kind: "switching", migrateFrom: [3], samples: 2 }); // no label field when none is given
+  const rule = migrationRule(validatePolicy(switchingCurve([3, 7, Infinity], 10), 2), 2);
+  assert.deepEqual([rule(3, 0), rule(6, 1), rule(7, 1), rule(1000, 2), rule(10 ** 9, 50)], [true, false, true, false, false]);
 });

@@ -31,3 +31,8 @@ export * from "./tailOverlaySeries";
 export * from "./policyTailFigure";
 export * from "./parameterRows";
 export * from "./studyProgressReporter";
+// A table's rows as records, a heatmap grid from a table, series drawn over a figure, an estimate as text.
+export { tableRecords } from "./tableCells";
+export * from "./heatmapGrid";
+export * from "./overlaySeries";
+export * from "./formatEstimate";

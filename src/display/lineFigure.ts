@@ -11,6 +11,8 @@ export interface FigureSeries {
   readonly y: ArrayLike<number>;
   /** Symmetric error-bar half-widths (for example confidence-interval half-widths), same length as `y`. */
   readonly errorY?: ArrayLike<number>;
+  /** Symmetric horizontal error-bar half-widths (for example the half-width of a bracket in x), same length as `x`. */
+  readonly errorX?: ArrayLike<number>;
   /** How points are drawn; default "lines+markers" with error bars, "lines" otherwise. */
   readonly mode?: "lines" | "markers" | "lines+markers";
   /** Line dash; default "solid". */
@@ -44,7 +46,7 @@ function finiteOrNull(value: number | undefined, logAxis: boolean): number | nul
  *
  * Cost O(total points).
  *
- * @param series the series to draw, each with `x` and `y` of equal length (and `errorY` of the same length)
+ * @param series the series to draw, each with `x` and `y` of equal length (and `errorY`, `errorX` of the same length)
  * @param options title, axis titles, `logY`, `logX`, height in pixels
  * @returns a plotly figure `{ data, layout, config }`
  * @throws ParameterError when a series' arrays have different lengths or the height is not positive
@@ -64,6 +66,9 @@ export function lineFigure(series: readonly FigureSeries[], options: FigureOptio
     if (s.errorY !== undefined && s.errorY.length !== s.y.length) {
       throw new ParameterError(`series[${k}].errorY.length`, s.errorY.length, `equal to series[${k}].y.length = ${s.y.length}`);
     }
+    if (s.errorX !== undefined && s.errorX.length !== s.x.length) {
+      throw new ParameterError(`series[${k}].errorX.length`, s.errorX.length, `equal to series[${k}].x.length = ${s.x.length}`);
+    }
     const trace: PlotlyTrace = {
       type: "scatter",
       name: s.name,
@@ -74,6 +79,9 @@ export function lineFigure(series: readonly FigureSeries[], options: FigureOptio
     };
     if (s.errorY) {
       trace.error_y = { type: "data", array: Array.from(s.errorY, (v) => finiteOrNull(v, false)), visible: true };
+    }
+    if (s.errorX) {
+      trace.error_x = { type: "data", array: Array.from(s.errorX, (v) => finiteOrNull(v, false)), visible: true };
     }
     return trace;
   });

@@ -130,3 +130,31 @@ export function tableCells(input: TableInput, options: TableOptions = {}): Table
     totalRows: values.length,
   };
 }
+
+/**
+ * The rows of a table as plain objects with their raw values (not formatted), keyed by column name: a
+ * DataFrame's rows in index order, or the rows given (copied). For code that reads a table by column, such as
+ * `heatmapGrid`. Cost O(rows x columns).
+ *
+ * @param input a DataFrame-like object (not a Series) or an array of row objects
+ * @returns one object per row
+ * @throws ParameterError for anything else, or for a row that is not an object
+ * @example
+ * tableRecords({ columns: ["a", "b"], index: [0, 1], values: [[1, 2], [3, 4]] }) // => [{ a: 1, b: 2 }, { a: 3, b: 4 }]
+ */
+export function tableRecords(input: TableInput): Record<string, unknown>[] {
+  if (isDataFrameLike(input)) {
+    const columns = input.columns.map(String);
+    return input.values.map((row, i) => {
+      if (!Array.isArray(row)) throw new ParameterError(`values[${i}]`, row, "a row of a DataFrame (a Series has no columns to read)");
+      return Object.fromEntries(columns.map((c, j) => [c, row[j]]));
+    });
+  }
+  if (Array.isArray(input)) {
+    return input.map((row, i) => {
+      if (row === null || typeof row !== "object" || Array.isArray(row)) throw new ParameterError(`rows[${i}]`, row, "an object whose keys are column names");
+      return { ...row };
+    });
+  }
+  throw new ParameterError("table", input, "a danfojs DataFrame, or an array of row objects");
+}

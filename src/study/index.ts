@@ -31,3 +31,4 @@ export { type MergeOptions, type MergeSummary, type UnitProblem, mergeStudyResul
 export { type SlurmScriptOptions, slurmScript } from "./slurmScript";
 export { loadStudyDefinition } from "./loadStudyDefinition";
 export { requireCheck } from "./requireCheck";
+export { runOnWorkers } from "./runOnWorkers";

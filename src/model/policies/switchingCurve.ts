@@ -15,21 +15,27 @@ export interface SwitchingCurveSpec extends PolicySpec {
   /** migrateFrom[t]: the smallest own length that migrates to a target of length t (integers >= 0, or Infinity). */
   readonly migrateFrom: readonly number[];
   readonly samples: number;
+  /** A name for tables in place of the table itself, for example "optimal(0.9,2)"; shown as `name(d=...)`. */
+  readonly label?: string;
 }
 
 /** Longest table accepted. */
 const MAX_TABLE = 1_000_000;
 
 /**
- * A switching-curve rule.
+ * A switching-curve rule. Cost O(table length) (the table is copied). Validation happens where the policy is
+ * used (validateSystem): a bad entry, d or label throws ParameterError naming it.
  *
- * @param migrateFrom for each target length t = 0, 1, ..., the smallest own length that migrates
+ * @param migrateFrom for each target length t = 0, 1, ..., the smallest own length that migrates (integers >= 0,
+ *   or Infinity: never migrate to a queue of that length)
  * @param d queues sampled: an integer >= 1 or Infinity
+ * @param label a name for tables (default: the table itself, as SWITCH([m(0),...],d))
  * @example
  * switchingCurve([3, 4, 6], 10) // => { kind: "switching", migrateFrom: [3, 4, 6], samples: 10 }
+ * policyLabel(switchingCurve([3, 7, Infinity], 10, "optimal(0.5,2)")) // => "optimal(0.5,2)(d=10)"
  */
-export const switchingCurve = (migrateFrom: readonly number[], d: number): SwitchingCurveSpec =>
-  ({ kind: "switching", migrateFrom: [...migrateFrom], samples: d });
+export const switchingCurve = (migrateFrom: readonly number[], d: number, label?: string): SwitchingCurveSpec =>
+  ({ kind: "switching", migrateFrom: [...migrateFrom], samples: d, ...(label !== undefined ? { label } : {}) });
 
 /** m(t) for every t, from the table and its slope-1 extension. */
 function curve(spec: SwitchingCurveSpec): (target: number) => number {
@@ -51,11 +57,15 @@ export const declaration: PolicyDeclaration<SwitchingCurveSpec> = {
   }],
   create: (values, samples) => switchingCurve(values["migrateFrom"] as readonly number[], samples),
   label(spec) {
+    if (spec.label !== undefined) return `${spec.label}(d=${formatSamples(spec.samples)})`;
     const shown = spec.migrateFrom.slice(0, 6).map((m) => (m === Infinity ? "inf" : String(m)));
     return `SWITCH([${shown.join(",")}${spec.migrateFrom.length > 6 ? ",..." : ""}],${formatSamples(spec.samples)})`;
   },
   validate(spec) {
     requireSamples(spec.samples);
+    if (spec.label !== undefined && (typeof spec.label !== "string" || spec.label.trim() === "")) {
+      throw new ParameterError("label", spec.label, "a non-empty string, or absent");
+    }
     const table = spec.migrateFrom;
     if (!Array.isArray(table) || table.length < 1 || table.length > MAX_TABLE) {
       throw new ParameterError("migrateFrom", table, `an array of 1 to ${MAX_TABLE} switching points`);

@@ -1,5 +1,5 @@
 import { ParameterError } from "../../model/parameterError";
-import type { MigrationRule, PolicySpec } from "../../model/policy";
+import { type MigrationRule, type SwitchingCurveSpec, switchingCurve } from "../../model/policy";
 
 /**
  * A migration rule given by a table of switching points: an arrival at a queue of length `own` migrates to a
@@ -30,22 +30,27 @@ export function switchingTableRule(table: readonly number[]): MigrationRule {
 }
 
 /**
- * The switching-table rule as a PolicySpec of kind "custom", for the simulator and everything else that reads a
- * policy (any n and d: the target is the shortest sampled queue, as for ABOUNCE and MBOUNCE). Cost as
- * {@link switchingTableRule}.
+ * The switching-table rule as a declared policy (`switchingCurve`, kind "switching"): plain data, so it runs on
+ * worker threads, can be cached and goes into studies (runStudy), at any n and d (the target is the shortest
+ * sampled queue, as for ABOUNCE and MBOUNCE). The table gets an entry Infinity appended, so that it never
+ * migrates to a queue longer than the table covers (the switching curve's slope-1 extension would otherwise
+ * continue it): it decides exactly as {@link switchingTableRule}. Cost as switchingTableRule.
  *
  * @param table switching points (see switchingTableRule)
  * @param samples d, an integer >= 1 or Infinity
  * @param label the policy's label (default "switching table")
+ * @returns the policy switchingCurve([...table, Infinity], samples, label)
  * @throws ParameterError naming "switchingTable" or "samples (d)"
  * @example
  * const policy = switchingTablePolicy([3, 7, 12, 19], 10, "optimal(0.5,2)");
  * policyLabel(policy) // => "optimal(0.5,2)(d=10)"
+ * policy.migrateFrom  // => [3, 7, 12, 19, Infinity]
  */
-export function switchingTablePolicy(table: readonly number[], samples: number, label = "switching table"): PolicySpec {
-  const rule = switchingTableRule(table);
+export function switchingTablePolicy(table: readonly number[], samples: number, label = "switching table"): SwitchingCurveSpec {
+  switchingTableRule(table); // validates the table
   if (samples !== Infinity && (typeof samples !== "number" || !Number.isInteger(samples) || samples < 1)) {
     throw new ParameterError("samples (d)", samples, "an integer >= 1 or Infinity");
   }
-  return { kind: "custom", samples, label, shouldMigrate: (own, target) => rule(own, target) };
+  if (typeof label !== "string" || label.trim() === "") throw new ParameterError("label", label, "a non-empty string");
+  return switchingCurve([...table, Infinity], samples, label);
 }
