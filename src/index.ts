@@ -34,3 +34,10 @@ export { type PrecisionPlan, precisionSimulation } from "./study/precisionSimula
 export {
   type FamilyMember, type FamilySearch, type FamilySearchOptions, type FamilySearchResult, bestOfFamilyDelay,
 } from "./study/bestOfFamilyDelay";
+export {
+  type Figure6MbounceDelays, type Figure6Parameters, type Figure6Point, figure6MbounceDelays,
+  type FamilyComparison, type ThresholdFamilyComparison, type ThresholdFamilyParameters, thresholdFamilyComparison,
+  type MeanFieldTailCase, type MeanFieldTailCaseResult, type MeanFieldTails, type MeanFieldTailsParameters, meanFieldTails,
+  type CloserVerdict, type RefinedGapCase, type RefinedGapCaseResult, type RefinedGapParameters, type RefinedGapPoint, type RefinedMeanFieldGap,
+  refinedMeanFieldGap,
+} from "./paper";
