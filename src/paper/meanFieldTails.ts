@@ -343,7 +343,7 @@ export async function meanFieldTails(parameters: MeanFieldTailsParameters): Prom
   const widest = atLargest.reduce((w, x) => (x.r.derived.maxAbsDifference > w.r.derived.maxAbsDifference ? x : w));
   const widestRow = widest.r.derived.rows.find((x) => x.level === widest.r.derived.levelOfMax);
   claims.push(claim(
-    { id: "section-iv-derived", statement: `${DESCRIBED} — with the systems derived from the rules of Section II in place of (1)–(2)`, source: "Section IV, systems derived from the rules (derivedMeanFieldSystem)" },
+    { id: "section-iv-derived", statement: DESCRIBED, source: "Section IV, read with the systems derived from the rules of Section II in place of (1)–(2) (derivedMeanFieldSystem)" },
     { quantity: `simulated − derived fixed point, P(Q ≥ ${widest.r.derived.levelOfMax}) at n = ${largest} (${widest.c.label})`, mean: widestRow?.difference ?? NaN,
       ...(widestRow ? { ci95: [widestRow.ci95[0] - widestRow.reference, widestRow.ci95[1] - widestRow.reference] as const } : {}) },
     derivedFails.length === 0 ? "holds" : "undetermined",
@@ -377,19 +377,22 @@ export async function meanFieldTails(parameters: MeanFieldTailsParameters): Prom
       `${s.shrinks ? "" : `; the ${num(s.predictedByOneOverN)} that 1/n scaling predicts is ${s.consistentWithOneOverN ? "" : "**not** "}inside the larger n's interval`})`).join(", ") +
       (c.runs.length >= 2 ? `; gap ratio n = ${c.runs[0]?.n} / ${c.runs[1]?.n}: ${num(ratio)} (1/n scaling predicts ${num((c.runs[1]?.n ?? NaN) / (c.runs[0]?.n ?? NaN))}).` : "."));
   }
-  for (const n of queues) {
-    for (let a = 0; a < cases.length; a++) {
-      for (let b = a + 1; b < cases.length; b++) {
-        const ca = cases[a] as MeanFieldTailCaseResult;
-        const cb = cases[b] as MeanFieldTailCaseResult;
-        if (ca.case.lambda !== cb.case.lambda || ca.case.replications !== cb.case.replications) continue;
+  for (let a = 0; a < cases.length; a++) {
+    for (let b = a + 1; b < cases.length; b++) {
+      const ca = cases[a] as MeanFieldTailCaseResult;
+      const cb = cases[b] as MeanFieldTailCaseResult;
+      if (ca.case.lambda !== cb.case.lambda) continue;
+      const same = queues.filter((n) => {
         const ra = ca.runs.find((r) => r.n === n);
         const rb = cb.runs.find((r) => r.n === n);
-        if (!ra || !rb || JSON.stringify(ra.cell.point.tail) !== JSON.stringify(rb.cell.point.tail)) continue;
-        const gap = Math.max(...Array.from({ length: Math.max(ca.derived.occupancy.length, cb.derived.occupancy.length) }, (_, i) => Math.abs((ca.derived.occupancy[i] ?? 0) - (cb.derived.occupancy[i] ?? 0))));
-        lines.push("", `At n = ${n} the ${policyLabel(ca.case.policy)} and ${policyLabel(cb.case.policy)} runs at λ = ${ca.case.lambda} are identical: with common random numbers, ` +
-          `their rules gave the same decision in every state these runs visited; their derived fixed points differ by at most ${num(gap)} at any level.`);
-      }
+        return ra !== undefined && rb !== undefined && ra.cell.point.replications === rb.cell.point.replications &&
+          JSON.stringify(ra.cell.point.tail) === JSON.stringify(rb.cell.point.tail);
+      });
+      if (same.length === 0) continue;
+      const gap = Math.max(...Array.from({ length: Math.max(ca.derived.occupancy.length, cb.derived.occupancy.length) },
+        (_, i) => Math.abs((ca.derived.occupancy[i] ?? 0) - (cb.derived.occupancy[i] ?? 0))));
+      lines.push("", `At n ∈ {${same.join(", ")}} the ${policyLabel(ca.case.policy)} and ${policyLabel(cb.case.policy)} runs at λ = ${ca.case.lambda} are identical: ` +
+        `with common random numbers, their rules gave the same decision in every state these runs visited; their derived fixed points differ by at most ${num(gap)} at any level.`);
     }
   }
   const printedGaps = cases.map((c) => `${num(c.runs[0]?.printed.maxAbsDifference ?? NaN)} → ${num(c.runs[c.runs.length - 1]?.printed.maxAbsDifference ?? NaN)}`);

@@ -235,8 +235,10 @@ export async function refinedMeanFieldGap(parameters: RefinedGapParameters): Pro
     const closer = r.points.filter((p) => p.verdict === "refined closer");
     const plainCloser = r.points.filter((p) => p.verdict === "mean field closer");
     const open = r.points.filter((p) => p.verdict === "undetermined");
-    const worst = r.points.reduce((w, p) => (p.position.ci95[0] < w.position.ci95[0] ? p : w));
     const verdict: ClaimVerdict = plainCloser.length > 0 ? "fails" : open.length === 0 ? "holds" : "undetermined";
+    // The n that decides the verdict: the clearest counterexample, else the least clear case (open, or closest to 1/2).
+    const decisive = verdict === "fails" ? plainCloser.reduce((w, p) => (p.position.ci95[1] < w.position.ci95[1] ? p : w))
+      : (verdict === "holds" ? closer : open).reduce((w, p) => (p.position.ci95[0] < w.position.ci95[0] ? p : w));
     const list = (ps: readonly RefinedGapPoint[]): string => `n ∈ {${ps.map((p) => p.n).join(", ")}}`;
     const evidence = [
       closer.length > 0 ? `refined closer at ${list(closer)}` : "",
@@ -244,7 +246,7 @@ export async function refinedMeanFieldGap(parameters: RefinedGapParameters): Pro
       open.length > 0 ? `undetermined ${precisionPhrase()} at ${list(open)}` : "",
     ].filter((s) => s !== "").join("; ") +
       ` (position t = (simulated − mean field)/(V/n): 0 is the mean field, 1 the refined value, closer to the refined value when t > 1/2; V = ${num(r.correction)})`;
-    return claim(base, { quantity: `position t of the simulated mean at n = ${worst.n} (the least favourable n)`, mean: worst.position.mean, ci95: worst.position.ci95 }, verdict, evidence);
+    return claim(base, { quantity: `position t of the simulated mean at n = ${decisive.n} (the n that decides the verdict)`, mean: decisive.position.mean, ci95: decisive.position.ci95 }, verdict, evidence);
   });
 
   const lines = [`**Refined mean field against simulation** (sampling "${sampling}"; mean units per queue, 95% intervals; t = (simulated − mean field)/(V/n)):`];
