@@ -12,7 +12,7 @@ import { type PrecisionPlan, precisionSimulation } from "../study/precisionSimul
 import { type StudyCellResult, type StudyProgress, type StudyResult, runStudy } from "../study/runStudy";
 import { studyGrid } from "../study/studyGrid";
 import { ci, num, wordList } from "./numberText";
-import type { PaperTable } from "./paperTable";
+import type { PaperTable } from "./paperOutput";
 
 /** Parameters of {@link figure6MbounceDelays}. */
 export interface Figure6Parameters {

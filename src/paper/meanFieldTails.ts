@@ -18,7 +18,7 @@ import type { MeanFieldSystem } from "../theory/meanfield/meanFieldSystem";
 import { printedMeanFieldSystem } from "../theory/meanfield/printedMeanFieldSystem";
 import { supermarketFixedPoint } from "../theory/meanfield/supermarketFixedPoint";
 import { ci, num, wordList } from "./numberText";
-import type { PaperTable } from "./paperTable";
+import type { PaperTable } from "./paperOutput";
 
 /** One (policy, lambda) case of {@link meanFieldTails}. */
 export interface MeanFieldTailCase {

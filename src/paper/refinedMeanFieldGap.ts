@@ -13,7 +13,7 @@ import { derivedMeanFieldSystem } from "../theory/meanfield/derivedMeanFieldSyst
 import { meanFieldRelaxationTime } from "../theory/meanfield/meanFieldRelaxationTime";
 import { type RefinedMeanField, refinedMeanField } from "../theory/meanfield/refinedMeanField";
 import { ci, num, wordList } from "./numberText";
-import type { PaperTable } from "./paperTable";
+import type { PaperTable } from "./paperOutput";
 
 /** One configuration of {@link refinedMeanFieldGap}. */
 export interface RefinedGapCase {
@@ -33,7 +33,7 @@ export interface RefinedGapParameters {
   readonly queues: readonly number[];
   /**
    * How arrivals sample (src/model/sampling.ts), for the simulation and the refined correction alike; default
-   * "others", the paper's. The simulator runs "others" only so far; the study is written for any scheme.
+   * "others", the paper's. A scheme the simulator does not run is refused by it (ParameterError naming `sampling`).
    */
   readonly sampling?: SamplingScheme;
   /**

@@ -13,7 +13,7 @@ import { meanFieldDelays } from "../study/meanFieldDelays";
 import { type PrecisionPlan, precisionSimulation } from "../study/precisionSimulation";
 import type { StudyProgress } from "../study/runStudy";
 import { ci, num, wordList } from "./numberText";
-import type { PaperTable } from "./paperTable";
+import type { PaperTable } from "./paperOutput";
 
 /** Parameters of {@link thresholdFamilyComparison}. */
 export interface ThresholdFamilyParameters {
