@@ -21,3 +21,15 @@ export {
   type OptimalRulePair, type OptimalRuleTwoQueues, type OptimalRuleTwoQueuesParameters, optimalRuleTwoQueues,
 } from "./optimalRuleTwoQueues";
 export { type OptimalRuleManyQueues, type OptimalRuleManyQueuesParameters, optimalRuleManyQueues } from "./optimalRuleManyQueues";
+// Figure 6 and Section IV.
+export { type Figure6MbounceDelays, type Figure6Parameters, type Figure6Point, figure6MbounceDelays } from "./figure6MbounceDelays";
+export {
+  type FamilyComparison, type ThresholdFamilyComparison, type ThresholdFamilyParameters, thresholdFamilyComparison,
+} from "./thresholdFamilyComparison";
+export {
+  type MeanFieldTailCase, type MeanFieldTailCaseResult, type MeanFieldTails, type MeanFieldTailsParameters, meanFieldTails,
+} from "./meanFieldTails";
+export {
+  type CloserVerdict, type RefinedGapCase, type RefinedGapCaseResult, type RefinedGapParameters, type RefinedGapPoint, type RefinedMeanFieldGap,
+  refinedMeanFieldGap,
+} from "./refinedMeanFieldGap";

@@ -1,6 +1,5 @@
 import tQuantile = require("@stdlib/stats-base-dists-t-quantile");
-import { requireInteger, requireNumber } from "../../model/parameterError";
-import type { IntervalEstimate } from "../simulationPoint";
+import { requireInteger, requireNumber } from "../model/parameterError";
 
 /** A two-sided interval at a stated confidence level. */
 export interface ConfidenceBounds {
@@ -18,14 +17,18 @@ export interface ConfidenceBounds {
  * (quantiles from @stdlib, exact to double precision). Cost O(1).
  *
  * @param estimate a mean with its 95% interval (`ci95`); a NaN bound gives NaN bounds
- * @param degreesOfFreedom the interval's degrees of freedom: an integer >= 1 (see pointDegreesOfFreedom)
+ * @param degreesOfFreedom the interval's degrees of freedom: an integer >= 1 (a study point's `degreesOfFreedom`)
  * @param level the confidence level wanted, in (0, 1)
  * @throws ParameterError for a bad degrees of freedom or level
  * @example
- * intervalAtConfidence({ mean: 10, ci95: [9, 11], relativeHalfWidth: 0.1 }, 15, 0.99).halfWidth
+ * intervalAtConfidence({ mean: 10, ci95: [9, 11] }, 15, 0.99).halfWidth
  * // => 1.3824... (t_{0.995,15} / t_{0.975,15} = 2.9467 / 2.1314)
  */
-export function intervalAtConfidence(estimate: Pick<IntervalEstimate, "mean" | "ci95">, degreesOfFreedom: number, level: number): ConfidenceBounds {
+export function intervalAtConfidence(
+  estimate: { readonly mean: number; readonly ci95: readonly [number, number] },
+  degreesOfFreedom: number,
+  level: number,
+): ConfidenceBounds {
   requireInteger("degreesOfFreedom", degreesOfFreedom, 1);
   requireNumber("level", level, 0, 1);
   const halfWidth95 = (estimate.ci95[1] - estimate.ci95[0]) / 2;

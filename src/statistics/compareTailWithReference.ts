@@ -1,7 +1,15 @@
-import { ParameterError, requireNumber } from "../../model/parameterError";
-import type { SimulationPoint } from "../simulationPoint";
+import { ParameterError, requireNumber } from "../model/parameterError";
 import { intervalAtConfidence } from "./intervalAtConfidence";
-import { pointDegreesOfFreedom } from "./pointDegreesOfFreedom";
+
+/** What {@link compareTailWithReference} reads of a simulated configuration (a study cell's point has these fields). */
+export interface SimulatedTail {
+  /** P(Q >= i), i = 0.. (time average over queues and replications). */
+  readonly tail: readonly number[];
+  /** The 95% interval of each level across replications (null with one replication). */
+  readonly tailCi95: ReadonlyArray<readonly [number, number]> | null;
+  /** Independent replications behind the intervals (Student-t on replications - 1 degrees of freedom). */
+  readonly replications: number;
+}
 
 /** Options of {@link compareTailWithReference}. */
 export interface TailComparisonOptions {
@@ -62,7 +70,7 @@ export interface TailComparison {
  * is at least `negligible` (level 0 is 1 in both). Reports the largest |difference| with the interval at
  * that level, and a check: the simulation is consistent with the reference when every level satisfies
  * |difference| <= Bonferroni half-width + biasAllowance. The intervals are Student-t intervals of
- * replication tails (pointDegreesOfFreedom), rescaled by intervalAtConfidence.
+ * replication tails (replications - 1 degrees of freedom), rescaled by intervalAtConfidence.
  * Cost O(levels).
  *
  * @param point a simulated point with at least 2 replications (tailCi95 present)
@@ -70,14 +78,14 @@ export interface TailComparison {
  * @param options family level, bias allowance, negligible level
  * @throws ParameterError for a point without tail intervals or a bad option
  * @example
- * const [point] = await simulatePoints("demo", [{ queues: 100, arrivalRate: 0.5, migrationPenalty: 1, policy: noSharing() }],
- *   { events: 1e6, replications: 8, seed: 1, trackDelays: false });
- * const c = compareTailWithReference(point, Array.from({ length: 40 }, (_, i) => 0.5 ** i), { negligible: 1e-4 });
+ * const study = await runStudy({ name: "demo", cells: studyCells([{ queues: 100, arrivalRate: 0.5, migrationPenalty: 1, policy: noSharing() }]),
+ *   simulation: { events: 1e6, replications: 8, trackDelays: false } });
+ * const c = compareTailWithReference(study.cells[0].point, Array.from({ length: 40 }, (_, i) => 0.5 ** i), { negligible: 1e-4 });
  * c.failingLevels    // => []
- * c.maxAbsDifference // => 0.00068...
+ * c.maxAbsDifference // => 0.00045144... (M/M/1: P(Q >= i) = 0.5^i)
  */
 export function compareTailWithReference(
-  point: Pick<SimulationPoint, "tail" | "tailCi95" | "replications">,
+  point: SimulatedTail,
   reference: ArrayLike<number>,
   options: TailComparisonOptions = {},
 ): TailComparison {
@@ -95,7 +103,7 @@ export function compareTailWithReference(
   for (let i = 1; i <= top; i++) if (ref(i) >= negligible || sim(i) >= negligible) last = i;
   const levels = Math.max(1, last);
   const perLevelConfidence = 1 - (1 - familyLevel) / levels;
-  const df = pointDegreesOfFreedom(point);
+  const df = point.replications - 1;
   const rows: TailComparisonRow[] = [];
   let maxAbs = -1;
   let levelOfMax = 1;

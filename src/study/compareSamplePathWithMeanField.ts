@@ -1,7 +1,7 @@
-import { ParameterError } from "../../model/parameterError";
-import { integrateMeanField } from "../../theory/meanfield/integrateMeanField";
-import type { MeanFieldSystem } from "../../theory/meanfield/meanFieldSystem";
-import type { SimulationPoint } from "../simulationPoint";
+import { ParameterError } from "../model/parameterError";
+import type { SimulationPoint } from "../experiments/simulationPoint";
+import { integrateMeanField } from "../theory/meanfield/integrateMeanField";
+import type { MeanFieldSystem } from "../theory/meanfield/meanFieldSystem";
 
 /** A simulated sample path of the mean queue length beside the mean-field trajectory at the same times. */
 export interface SamplePathComparison {
@@ -18,7 +18,7 @@ export interface SamplePathComparison {
 }
 
 /**
- * Puts the sample path kept by a simulation (SimulationPoint.path: mean units per queue of replication 0,
+ * Puts the sample path kept by a simulation (a study cell's point.path: mean units per queue of replication 0,
  * from the empty state at time 0) beside the mean-field trajectory from the empty state
  * (integrateMeanField) at the same times. For n queues the path should follow the ODE within O(1/sqrt(n))
  * fluctuations (Kurtz's theorem, under the formal assumptions of Section IV). Cost: one ODE integration over
@@ -28,10 +28,10 @@ export interface SamplePathComparison {
  * @param system the mean-field system of the same policy, lambda and K
  * @throws ParameterError when the path is empty or does not start at time 0
  * @example
- * const [point] = await simulatePoints("demo", [{ queues: 10000, arrivalRate: 0.75, migrationPenalty: 2, policy: mbounce(2, 10) }],
- *   { time: 60, warmup: 0, replications: 1, seed: 1, trackDelays: false });
- * compareSamplePathWithMeanField(point, derivedMeanFieldSystem({ arrivalRate: 0.75, migrationPenalty: 2, policy: mbounce(2, 10) })).maxAbsDifference
- * // => 0.0442... (units per queue)
+ * const study = await runStudy({ name: "demo", cells: studyCells([{ queues: 10000, arrivalRate: 0.75, migrationPenalty: 2, policy: mbounce(2, 10) }]),
+ *   simulation: { time: 60, warmup: 0, replications: 1, trackDelays: false } });
+ * compareSamplePathWithMeanField(study.cells[0].point, derivedMeanFieldSystem({ arrivalRate: 0.75, migrationPenalty: 2, policy: mbounce(2, 10) })).maxAbsDifference
+ * // => 0.11926... (units per queue)
  */
 export function compareSamplePathWithMeanField(point: Pick<SimulationPoint, "path">, system: MeanFieldSystem): SamplePathComparison {
   const path = point.path;

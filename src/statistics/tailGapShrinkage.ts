@@ -1,14 +1,13 @@
-import { ParameterError, requireInteger } from "../../model/parameterError";
-import type { SimulationPoint } from "../simulationPoint";
+import { ParameterError, requireInteger } from "../model/parameterError";
 import type { TailComparison, TailComparisonRow } from "./compareTailWithReference";
-import { type EstimateDifference, estimateDifference } from "../figures/estimateDifference";
+import { type EstimateDifference, estimateDifference } from "./estimateDifference";
 
 /** One simulated system size with its tail compared against the same reference as the other. */
 export interface TailGapRun {
   /** n. */
   readonly queues: number;
   /** The simulated point (kept for provenance; both runs should use the same number of replications, see estimateDifference). */
-  readonly point: Pick<SimulationPoint, "replications">;
+  readonly point: { readonly replications: number };
   readonly comparison: TailComparison;
 }
 
@@ -54,8 +53,11 @@ function signedGap(row: TailComparisonRow | undefined, sign: number): { mean: nu
  * @param large the run at the larger n, compared against the same reference
  * @throws ParameterError when large.queues <= small.queues or the small run has no compared level
  * @example
- * // n = 1000 and 10000 runs of ABOUNCE(2,10), lambda = 0.75, K = 2 against the derived fixed point (notebook 07, full mode):
- * tailGapShrinkage(run1000, run10000) // => { level: 3, smallGap: 0.00272, largeGap: -0.00051, shrinks: true, ... }
+ * // a gap of 0.03 +- 0.004 at level 3 with n = 100, and of 0.003 +- 0.001 there with n = 1000 (8 replications each)
+ * const run = (queues, difference, halfWidth) => ({ queues, point: { replications: 8 }, comparison: { levelOfMax: 3, rows: [{ level: 3,
+ *   difference, reference: 0.5, ci95: [0.5 + difference - halfWidth, 0.5 + difference + halfWidth] }] } });
+ * tailGapShrinkage(run(100, 0.03, 0.004), run(1000, 0.003, 0.001))
+ * // => { level: 3, smallGap: 0.03, largeGap: 0.003, shrinks: true, predictedByOneOverN: 0.003, consistentWithOneOverN: true, ... }
  */
 export function tailGapShrinkage(small: TailGapRun, large: TailGapRun): TailGapShrinkage {
   requireInteger("small.queues", small?.queues, 1);

@@ -1,6 +1,6 @@
 import type { PolicySpec } from "../../model/policy";
-import { derivedMeanFieldSystem } from "../../theory/meanfield/derivedMeanFieldSystem";
-import { type MeanFieldFixedPointOptions, meanFieldFixedPoint } from "../../theory/meanfield/meanFieldFixedPoint";
+import { derivedMeanFieldSystem } from "./derivedMeanFieldSystem";
+import { type MeanFieldFixedPointOptions, meanFieldFixedPoint } from "./meanFieldFixedPoint";
 
 /** The mean-field (n -> infinity) delay of a policy, or why there is none. */
 export interface MeanFieldJobDelay {

@@ -1,7 +1,7 @@
 import { requireNumber } from "../../model/parameterError";
-import { integrateMeanField } from "../../theory/meanfield/integrateMeanField";
-import { meanFieldFixedPoint } from "../../theory/meanfield/meanFieldFixedPoint";
-import type { MeanFieldSystem } from "../../theory/meanfield/meanFieldSystem";
+import { integrateMeanField } from "./integrateMeanField";
+import { meanFieldFixedPoint } from "./meanFieldFixedPoint";
+import type { MeanFieldSystem } from "./meanFieldSystem";
 
 /** How long the mean-field transient from the empty state takes to settle. */
 export interface MeanFieldRelaxation {
