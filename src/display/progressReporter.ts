@@ -77,11 +77,11 @@ function checkedProgress(value: object): Progress {
  *   or whose time left is negative or infinite
  * @example
  * const progress = progressReporter("replications", 1000, { target: "script", interactive: false });
- * progress(1000); // stderr: "replications: 1,000 / 1,000 (100%), done in 0.0 s"
+ * progress(1000); // stderr: replications: 1,000 / 1,000 (100%), done in ... s
  * const simulation = progressReporter("simulation", { target: "script", interactive: false });
  * simulation({ fraction: 1, events: 2e6, elapsedSeconds: 1.5, etaSeconds: 0 });
- * // stderr: "simulation: 100% (2,000,000 events), done in 1.5 s"
- * progress(-1); // throws ParameterError: "done = -1 is out of range: a finite number with 0 <= done"
+ * // stderr: simulation: 100% (2,000,000 events), done in 1.5 s
+ * progress(-1); // throws ParameterError "done = -1 is out of range: a finite number with 0 <= done"
  */
 export function progressReporter(label: string, options?: ProgressOptions): ProgressCallback;
 export function progressReporter(label: string, total: number | undefined, options?: ProgressOptions): ProgressCallback;

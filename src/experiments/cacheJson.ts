@@ -249,7 +249,9 @@ function decodeMembers(record: Record<string, unknown>): Record<string, unknown>
  * @param text the text
  * @throws SyntaxError when the text is not JSON, or uses a "$" tag that canonicalJson never writes
  * @example
- * parseCacheJson('{"d":{"$number":"Infinity"},"m":{"$Map":[[1,"a"]]}}') // => { d: Infinity, m: Map(1) { 1 => 'a' } }
+ * const value = parseCacheJson('{"d":{"$number":"Infinity"},"m":{"$Map":[[1,"a"]]}}') as { d: number; m: Map<number, string> };
+ * value.d; // => Infinity
+ * [...value.m] // => [[1, "a"]]
  */
 export function parseCacheJson(text: string): unknown {
   return decode(JSON.parse(text));
