@@ -32,7 +32,7 @@ export { type Progress } from "./model/progress";
 // thread, combining replications run elsewhere, the options (fixed length or a precision target) and their
 // documented bounds, and the report with its estimates, verdict and scope.
 export { runSimulation } from "./simulate/runSimulation";
-export { simulateReplication, type ReplicationProgress } from "./simulate/simulateReplication";
+export { simulateReplication } from "./simulate/simulateReplication";
 export {
   type SimulationOptions, type ResolvedSimulationOptions, type SimulationProgress, resolveSimulationOptions,
   DEFAULT_SIMULATION_EVENTS, MIN_SIMULATION_EVENTS, SIMULATION_ARRIVAL_RATE_RANGE, SIMULATION_WORK_LIMIT,
