@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import * as mp from "../src/index";
+import { progressLine } from "../src/display/progressLine";
 import { captureOutput } from "./support/captureOutput";
 
 const root = resolve(__dirname, "..");
@@ -167,10 +168,10 @@ test("progressReporter refuses nonsense with a ParameterError naming the value",
 });
 
 test("progressLine and progressReporter show a Progress object: percentage, events, the run's own estimate of the time left", () => {
-  assert.equal(mp.progressLine("simulation", { fraction: 0.25, events: 2500000, elapsedSeconds: 3, etaSeconds: 9 }), "simulation: 25.0% (2,500,000 events), 3.0 s elapsed, about 9.0 s left");
-  assert.equal(mp.progressLine("simulation", { fraction: 0.5, events: 10, elapsedSeconds: 2, etaSeconds: NaN }), "simulation: 50.0% (10 events), 2.0 s elapsed, about 2.0 s left");
-  assert.equal(mp.progressLine("simulation", { fraction: 0, events: 0, elapsedSeconds: 0, etaSeconds: NaN }), "simulation: 0.0% (0 events), 0.0 s elapsed");
-  assert.equal(mp.progressLine("points", { fraction: 0.3, events: 3, total: 10, elapsedSeconds: 6, etaSeconds: 20 }), "points: 3 / 10 (30.0%), 6.0 s elapsed, about 20.0 s left");
+  assert.equal(progressLine("simulation", { fraction: 0.25, events: 2500000, elapsedSeconds: 3, etaSeconds: 9 }), "simulation: 25.0% (2,500,000 events), 3.0 s elapsed, about 9.0 s left");
+  assert.equal(progressLine("simulation", { fraction: 0.5, events: 10, elapsedSeconds: 2, etaSeconds: NaN }), "simulation: 50.0% (10 events), 2.0 s elapsed, about 2.0 s left");
+  assert.equal(progressLine("simulation", { fraction: 0, events: 0, elapsedSeconds: 0, etaSeconds: NaN }), "simulation: 0.0% (0 events), 0.0 s elapsed");
+  assert.equal(progressLine("points", { fraction: 0.3, events: 3, total: 10, elapsedSeconds: 6, etaSeconds: 20 }), "points: 3 / 10 (30.0%), 6.0 s elapsed, about 20.0 s left");
   let clock = 0;
   const lines: string[] = [];
   const progress = mp.progressReporter("run", { target: "script", interactive: false, intervalMs: 1000, now: () => clock, write: (t) => void lines.push(t) });

@@ -9,7 +9,7 @@ import type { SystemParams } from "../src/model/system";
 import {
   type LyapunovFunction, embeddedChainStepper, embeddedChainTransitions, exactDrift, lyapunovFromFunction,
   monteCarloDrift, theorem2LyapunovFunction, theorem3DriftSurvey, theorem3LyapunovFunction,
-} from "../src/theory/stabilityIndex";
+} from "../src/theory/index";
 import { driftReport } from "../src/cli/commands/drift";
 import { runCli } from "../src/cli/main";
 import { captureOutput } from "./support/captureOutput";

@@ -16,7 +16,7 @@ import { ParameterError } from "../src/model/parameterError";
 import { type PolicySpec, abounce, mbounce, noSharing, sampleCount, shortestOfD } from "../src/model/policy";
 import type { SamplingScheme } from "../src/model/sampling";
 import type { SystemParams } from "../src/model/system";
-import { exactStationary, maxExactTruncation, truncatedStationary } from "../src/theory/exact/index";
+import { exactStationary, maxExactTruncation, truncatedStationary } from "../src/theory/index";
 import { exactTwoQueueThreshold } from "../src/theory/thresholds/exactTwoQueueThreshold";
 import { theorem2LambdaStar } from "../src/theory/thresholds/theorem2LambdaStar";
 import { bruteForceChain, denseStationary, lawSummary, powerIterationStationary } from "./support/bruteForceChain";

@@ -4,7 +4,7 @@ import { ParameterError } from "../src/model/parameterError";
 import { abounce, mbounce, noSharing, shortestOfD } from "../src/model/policy";
 import {
   buildMeanFieldSystem, derivedMeanFieldSystem, integrateMeanField, meanFieldDrift, meanFieldFixedPoint,
-} from "../src/theory/meanfieldIndex";
+} from "../src/theory/index";
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);

@@ -4,7 +4,7 @@ import { ParameterError } from "../src/model/parameterError";
 import { abounce, mbounce } from "../src/model/policy";
 import {
   buildMeanFieldSystem, lemma1TailExponent, lemma2TailExponent, meanFieldFixedPoint, tailLemmaComparison,
-} from "../src/theory/meanfieldIndex";
+} from "../src/theory/index";
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);

@@ -4,7 +4,7 @@ import { ParameterError } from "../src/model/parameterError";
 import { abounce, mbounce } from "../src/model/policy";
 import {
   buildMeanFieldSystem, meanFieldFixedPoint, meanFieldFrontMotion, meanFieldStabilityBoundary,
-} from "../src/theory/meanfieldIndex";
+} from "../src/theory/index";
 
 const abounce210 = (lambda: number, variant: "derived" | "printed" = "derived") =>
   buildMeanFieldSystem({ arrivalRate: lambda, migrationPenalty: 2, policy: abounce(2, 10) }, variant);

@@ -5,7 +5,7 @@ import { ParameterError } from "../src/model/parameterError";
 import { type MigrationRule, type PolicySpec, abounce, mbounce, migrationRule, noSharing, shortestOfD } from "../src/model/policy";
 import {
   derivedMeanFieldSystem, meanFieldDrift, meanFieldFixedPoint, meanFieldMetrics, printedMeanFieldSystem, supermarketFixedPoint,
-} from "../src/theory/meanfieldIndex";
+} from "../src/theory/index";
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);

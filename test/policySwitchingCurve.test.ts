@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { ParameterError } from "../src/model/parameterError";
 import { abounce, makePolicy, switchingCurve, migrationRule, policyDeclaration, policyLabel, policyProperties, validatePolicy } from "../src/model/policy";
 import { runSimulation } from "../src/simulate/runSimulation";
-import { exactDrift, theorem3LyapunovFunction } from "../src/theory/stabilityIndex";
+import { exactDrift, theorem3LyapunovFunction } from "../src/theory/index";
 
 const table = (C: number) => makePolicy("switching", { migrateFrom: [C + 1] }, 10);
 

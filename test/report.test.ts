@@ -132,6 +132,12 @@ test("notebookClaims reads the claims showClaims saved in an executed notebook",
       { output_type: "display_data", data: { [CLAIMS_MIME_TYPE]: JSON.stringify(claims) } },
     ] }, { cell_type: "markdown" }] }));
     assert.deepEqual(notebookClaims(file), claims);
+    // as a list of lines, and parsed (a front end that saves the notebook again may store JSON data so)
+    const text = JSON.stringify(claims);
+    for (const data of [[text.slice(0, 10), text.slice(10)], claims]) {
+      writeFileSync(file, JSON.stringify({ cells: [{ cell_type: "code", outputs: [{ data: { [CLAIMS_MIME_TYPE]: data } }] }] }));
+      assert.deepEqual(notebookClaims(file), claims);
+    }
     writeFileSync(file, JSON.stringify({ cells: [{ cell_type: "code", outputs: [{ data: { [CLAIMS_MIME_TYPE]: "[1]" } }] }] }));
     assert.throws(() => notebookClaims(file), /does not hold claims/);
   } finally {

@@ -11,7 +11,7 @@ import { type PolicySpec, abounce, mbounce, migrationRule, shortestOfD } from ".
 import { type SamplingScheme, allSamplesAtLeast, validateSampling } from "../src/model/sampling";
 import { shortestSampleLaw } from "../src/model/shortestSample";
 import { type SystemParams, validateSystem } from "../src/model/system";
-import { embeddedChainStepper, exactDrift, lyapunovFromFunction, monteCarloDrift } from "../src/theory/stabilityIndex";
+import { embeddedChainStepper, exactDrift, lyapunovFromFunction, monteCarloDrift } from "../src/theory/index";
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);

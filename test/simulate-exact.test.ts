@@ -23,7 +23,7 @@ import type { SystemParams } from "../src/model/system";
 import { meanConfidenceInterval } from "../src/statistics/confidenceInterval";
 import { simulateReplication } from "../src/simulate/index";
 import type { ReplicationResult } from "../src/simulate/replicationResult";
-import { exactStationary } from "../src/theory/exact/index";
+import { exactStationary } from "../src/theory/index";
 
 const REPLICATIONS = 8;
 const STANDARD_ERRORS = 5;

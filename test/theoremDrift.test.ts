@@ -7,7 +7,7 @@ import { theorem2LyapunovFunction } from "../src/theory/lyapunov/theorem2Lyapuno
 import { theorem3LyapunovFunction } from "../src/theory/lyapunov/theorem3LyapunovFunction";
 import {
   theorem2DriftGrid, theorem3CrossingTotal, theorem3LevelMaximum, theorem3NoMigrationDrift,
-} from "../src/theory/stabilityIndex";
+} from "../src/theory/index";
 
 const close = (actual: number, expected: number, tol: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tol ${tol})`);

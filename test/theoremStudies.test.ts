@@ -12,7 +12,7 @@ import { exactStationary } from "../src/theory/exact/exactStationary";
 import {
   exactTwoQueueThreshold, theorem2LambdaStar, theorem3CrossingTotal, theorem3NoMigrationDrift, thresholdComparisonTable,
   twoQueueDifferenceLaw,
-} from "../src/theory/stabilityIndex";
+} from "../src/theory/index";
 import {
   type Theorem2VerdictRow, markdownParagraphs, theorem2ConditionOneStudy, theorem2SimulationVerdicts, theorem2ThresholdStudy,
   theorem3DriftStudy, theorem3SimulationStudy, twoQueueExactMeanStudy, twoQueueThresholdSimulationCheck,

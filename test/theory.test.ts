@@ -9,7 +9,7 @@ import {
   differenceLawProbability, exactDrift, exactTwoQueueThreshold, theorem1ArrivalRateBound, theorem2ConditionCheck,
   theorem2ConditionOneRates, theorem2LambdaStar, theorem2LyapunovFunction, thresholdComparisonTable,
   twoQueueDifferenceLaw,
-} from "../src/theory/stabilityIndex";
+} from "../src/theory/index";
 import { theoryReport } from "../src/cli/commands/theory";
 import { runCli } from "../src/cli/main";
 import { captureOutput } from "./support/captureOutput";

@@ -42,7 +42,11 @@ export function measurementText(m: Claim["measured"]): string {
  * @param caption optional caption
  * @throws ParameterError for an empty array or duplicate ids
  * @example
- * claimsHtml([claim]).startsWith("<div") // => true
+ * const stable = claimFromInterval({ id: "stable-0.77", statement: "stable when λ = 0.77", source: "Fig. 3" },
+ *   { quantity: "growth per queue", mean: 1e-5, ci95: [-2e-4, 2.2e-4] }, { within: [-1e-3, 1e-3] });
+ * const html = claimsHtml([stable]);
+ * html.includes('<tr id="claim-stable-0.77">') // => true
+ * html.includes("<b>holds</b>") // => true
  */
 export function claimsHtml(claims: readonly Claim[], caption?: string): string {
   requireClaims(claims);
@@ -63,7 +67,12 @@ export function claimsHtml(claims: readonly Claim[], caption?: string): string {
  * Claims as plain text for a terminal: one block per claim. Cost O(claims).
  *
  * @example
- * claimsText([claim]) // => "[holds] “...” (Section III, Fig. 3)\n  ours: ...\n  evidence: ..."
+ * const stable = claimFromInterval({ id: "stable-0.77", statement: "stable when λ = 0.77", source: "Fig. 3" },
+ *   { quantity: "growth per queue", mean: 1e-5, ci95: [-2e-4, 2.2e-4] }, { within: [-1e-3, 1e-3] });
+ * claimsText([stable]).split("\n")
+ * // => ["[holds] “stable when λ = 0.77” (Fig. 3)",
+ * //     "  ours: growth per queue: 1e-5 [-0.0002, 0.00022]",
+ * //     "  evidence: growth per queue = 1.000e-5, 95% CI [-2.000e-4, 2.200e-4]: the whole interval lies within [-0.001, 0.001]"]
  */
 export function claimsText(claims: readonly Claim[]): string {
   requireClaims(claims);

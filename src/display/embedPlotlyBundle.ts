@@ -11,7 +11,13 @@ import { requireTslabKernel, type TslabApi } from "./tslabKernel";
  * @param options the kernel API and session state (defaults: the running kernel's and this process's)
  * @throws Error outside a tslab kernel
  * @example
- * embedPlotlyBundle() // in a notebook cell; figures shown afterwards draw when the notebook is re-opened
+ * // In a notebook cell: embedPlotlyBundle(). Here with a stand-in for the kernel's display:
+ * const shown: string[] = [];
+ * const kernel = { display: { html: (html: string) => void shown.push(html) }, newDisplay: () => undefined };
+ * const session = { plotlyEmbedded: false };
+ * embedPlotlyBundle({ kernel, session });
+ * [shown.length, shown[0].length > 4e6, session.plotlyEmbedded] // => [1, true, true] (the 4.9 MB bundle, once)
+ * embedPlotlyBundle() // throws "not running inside a tslab kernel" (a plain script)
  */
 export function embedPlotlyBundle(options: { readonly kernel?: TslabApi; readonly session?: PlotlySession } = {}): void {
   const kernel = options.kernel ?? requireTslabKernel();

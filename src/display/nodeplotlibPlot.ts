@@ -33,7 +33,10 @@ interface QueuedPlot {
 interface ServerState {
   readonly buffer: Subject<QueuedPlot[]>;
   readonly of: (value: unknown) => unknown;
-  started: Promise<void> | undefined;
+  /** The running server's start: its page's address once it listens, undefined when it did not start. */
+  started: Promise<string | undefined> | undefined;
+  /** Shuts the running server down (as when its last page closes); resolves once it is closed. */
+  stop: (() => Promise<void>) | undefined;
   /** True once the running server reads the buffer: each emission is then read whole, so it carries only the new figure. */
   serving: boolean;
 }
@@ -52,7 +55,7 @@ function serverState(): ServerState {
   if (state !== undefined) return state;
   const npRequire = nodeplotlibRequire();
   const rxjs = npRequire("rxjs") as { BehaviorSubject: new <T>(value: T) => Subject<T>; of: (value: unknown) => unknown };
-  state = { buffer: new rxjs.BehaviorSubject<QueuedPlot[]>([]), of: rxjs.of, started: undefined, serving: false };
+  state = { buffer: new rxjs.BehaviorSubject<QueuedPlot[]>([]), of: rxjs.of, started: undefined, stop: undefined, serving: false };
   return state;
 }
 
@@ -64,7 +67,7 @@ function offlineIndexHtml(webDir: string): string {
   );
 }
 
-async function startServer(current: ServerState, options: NodeplotlibOptions): Promise<void> {
+async function startServer(current: ServerState, options: NodeplotlibOptions): Promise<string> {
   const write = options.write ?? ((text: string) => void process.stderr.write(text));
   const npRequire = nodeplotlibRequire();
   const lib = join(dirname(require.resolve("nodeplotlib/package.json")), "src", "lib");
@@ -110,14 +113,20 @@ async function startServer(current: ServerState, options: NodeplotlibOptions): P
   const address = app.getHttpServer().address() as AddressInfo;
   (app.get(PlotsService) as { setBuffer(buffer: Subject<QueuedPlot[]>): void }).setBuffer(current.buffer);
   current.serving = true;
-  const bridge = app.get(BridgeService) as { shutdown$: { subscribe(next: () => void): { unsubscribe(): void } } };
+  const bridge = app.get(BridgeService) as { shutdown$: { next(value: null): void; subscribe(next: () => void): { unsubscribe(): void } } };
+  let closed: Promise<void> | undefined;
   const subscription = bridge.shutdown$.subscribe(() => {
     subscription.unsubscribe();
     current.started = undefined;
+    current.stop = undefined;
     current.serving = false;
     current.buffer.next([]);
-    void app.close();
+    closed = app.close();
   });
+  current.stop = async () => {
+    bridge.shutdown$.next(null);
+    await closed;
+  };
   const url = `http://127.0.0.1:${address.port}/`;
   write(`nodeplotlib: the figures are at ${url} (this process keeps running until that page has been opened and closed)\n`);
   if (options.openBrowser ?? (process.env["DISPLAY"] !== undefined || process.env["WAYLAND_DISPLAY"] !== undefined)) {
@@ -125,6 +134,7 @@ async function startServer(current: ServerState, options: NodeplotlibOptions): P
     opener.on("error", () => write(`nodeplotlib: could not start a browser (xdg-open); open ${url}\n`));
     opener.unref();
   }
+  return url;
 }
 
 interface NestApp extends Closable {
@@ -161,10 +171,15 @@ interface GatewayLike {
  * @param layout the figure's layout
  * @param config the figure's config
  * @param options where messages go, the port, whether to open a browser
+ * @returns the page's address once the server listens (undefined when it did not start: the reason went to `write`)
  * @example
- * nodeplotlibPlot(figure.data, figure.layout, figure.config ?? {}) // stderr: "nodeplotlib: the figures are at http://127.0.0.1:41357/ ..."
+ * const url = await nodeplotlibPlot([{ x: [1, 2], y: [3, 4] }], {}, {}, { openBrowser: false });
+ * // stderr: nodeplotlib: the figures are at http://127.0.0.1:.../ (this process keeps running until that page has been opened and closed)
+ * const page = await (await fetch(url!)).text();
+ * [page.includes("<npl-root>"), page.includes("/mp-plotly.min.js"), page.includes("cdn.plot.ly")] // => [true, true, false]
+ * await stopNodeplotlib() // => undefined (a script that should not wait for the page)
  */
-export function nodeplotlibPlot(data: PlotlyTrace[], layout: PlotlyLayout, config: PlotlyConfig, options: NodeplotlibOptions = {}): void {
+export function nodeplotlibPlot(data: PlotlyTrace[], layout: PlotlyLayout, config: PlotlyConfig, options: NodeplotlibOptions = {}): Promise<string | undefined> {
   const current = serverState();
   const plot = { data: current.of(data), layout: current.of(layout), config };
   current.buffer.next(current.serving ? [plot] : [...current.buffer.value, plot]);
@@ -173,6 +188,22 @@ export function nodeplotlibPlot(data: PlotlyTrace[], layout: PlotlyLayout, confi
     current.started = startServer(current, options).catch((error: unknown) => {
       current.started = undefined;
       write(`nodeplotlib: the server did not start: ${error instanceof Error ? error.message : String(error)}\n`);
+      return undefined;
     });
   }
+  return current.started;
+}
+
+/**
+ * Shuts the nodeplotlib server down, if one runs, as when its last page closes: figures not yet served are
+ * dropped and the process no longer waits for a page. Cost: closing the server (milliseconds).
+ *
+ * @example
+ * await stopNodeplotlib() // => undefined (nothing runs: nothing to do)
+ */
+export async function stopNodeplotlib(): Promise<void> {
+  const current = state;
+  if (current?.started === undefined) return;
+  await current.started;
+  await current.stop?.();
 }

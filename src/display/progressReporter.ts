@@ -67,8 +67,8 @@ function checkedProgress(value: object): Progress {
  * Cost O(1) per call (the checks and a clock read; formatting only when an update is shown).
  *
  * @param label what is being computed, shown before the counts
- * @param total units of work in all for the count form, a finite number >= 0 (may be omitted: then
- *   each count call gives it, and `Progress` objects need none); or, in its place, the options
+ * @param total units of work in all for the count form, a finite number >= 0, or undefined (then each
+ *   count call gives it, and `Progress` objects need none); the other signature leaves it out
  * @param options target, throttle interval, and injectable clock, kernel and writer (for tests)
  * @returns the callback `(progress) => void` or `(done, total?) => void`
  * @throws ParameterError when `total` is not a finite number >= 0; the callback throws ParameterError for
@@ -77,14 +77,21 @@ function checkedProgress(value: object): Progress {
  *   or whose time left is negative or infinite
  * @example
  * const progress = progressReporter("replications", 1000, { target: "script", interactive: false });
- * progress(1000); // stderr: "replications: 1,000 / 1,000 (100%), done in 0.0 s"
+ * progress(1000); // stderr: replications: 1,000 / 1,000 (100%), done in ... s
  * const simulation = progressReporter("simulation", { target: "script", interactive: false });
  * simulation({ fraction: 1, events: 2e6, elapsedSeconds: 1.5, etaSeconds: 0 });
- * // stderr: "simulation: 100% (2,000,000 events), done in 1.5 s"
- * progress(-1); // throws ParameterError: "done = -1 is out of range: a finite number with 0 <= done"
+ * // stderr: simulation: 100% (2,000,000 events), done in 1.5 s
+ * progress(-1); // throws ParameterError "done = -1 is out of range: a finite number with 0 <= done"
+ */
+export function progressReporter(label: string, total: number | undefined, options?: ProgressOptions): ProgressCallback;
+/**
+ * The same without a total: for `Progress` objects, and counts whose every call gives the total.
+ *
+ * @param label what is being computed, shown before the counts
+ * @param options target, throttle interval, and injectable clock, kernel and writer (for tests)
+ * @returns the callback `(progress) => void` or `(done, total) => void`
  */
 export function progressReporter(label: string, options?: ProgressOptions): ProgressCallback;
-export function progressReporter(label: string, total: number | undefined, options?: ProgressOptions): ProgressCallback;
 export function progressReporter(label: string, totalOrOptions?: number | ProgressOptions, maybeOptions?: ProgressOptions): ProgressCallback {
   if (typeof label !== "string") throw new ParameterError("label", label, "a string");
   const options = (typeof totalOrOptions === "object" && totalOrOptions !== null ? totalOrOptions : maybeOptions) ?? {};

@@ -21,7 +21,13 @@ export interface ShowClaimsOptions {
  * @param claims a non-empty array of claims with distinct ids
  * @throws ParameterError for an empty array or duplicate ids
  * @example
- * showClaims([claim], { target: "script" }) // prints "[holds] “...” (...)" and the evidence
+ * const stable = claimFromInterval({ id: "stable-0.77", statement: "stable when λ = 0.77", source: "Fig. 3" },
+ *   { quantity: "growth per queue", mean: 1e-5, ci95: [-2e-4, 2.2e-4] }, { within: [-1e-3, 1e-3] });
+ * showClaims([stable], { target: "script" });
+ * // prints:
+ * // [holds] “stable when λ = 0.77” (Fig. 3)
+ * // ours: growth per queue: 1e-5 [-0.0002, 0.00022]
+ * // evidence: growth per queue = 1.000e-5, 95% CI [...]: the whole interval lies within [-0.001, 0.001]
  */
 export function showClaims(claims: readonly Claim[], options: ShowClaimsOptions = {}): void {
   const target = options.target ?? displayTarget();

@@ -70,8 +70,9 @@ function defaultFigureFile(): string {
  * @throws Error when MP_DISPLAY=notebook outside a tslab kernel
  * @example
  * showFigure(lineFigure([{ name: "y = x", x: [0, 1], y: [0, 1] }]), { target: "none" }) // => undefined (shows nothing)
- * showFigure(lineFigure([{ name: "y = x", x: [0, 1], y: [0, 1] }]), { target: "script", file: "/tmp/y.html" })
- * // => "/tmp/y.html"; stderr: "figure: /tmp/y.html (a standalone page that draws offline; open it in a browser)"
+ * const file = showFigure(lineFigure([{ name: "y = x", x: [0, 1], y: [0, 1] }]), { target: "script", file: "y.html" });
+ * // stderr: figure: ...y.html (a standalone page that draws offline; open it in a browser)
+ * file?.endsWith("y.html") // => true
  */
 export function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): string | undefined {
   const target = options.target ?? displayTarget();
@@ -82,7 +83,7 @@ export function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}
       return undefined;
     }
     if (target === "nodeplotlib") {
-      nodeplotlibPlot(figure.data, figure.layout, figure.config ?? {}, options.write !== undefined ? { write: options.write } : {});
+      void nodeplotlibPlot(figure.data, figure.layout, figure.config ?? {}, options.write !== undefined ? { write: options.write } : {});
       return undefined;
     }
     const file = resolve(options.file ?? defaultFigureFile());

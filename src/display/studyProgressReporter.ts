@@ -20,7 +20,7 @@ export interface StudyProgressUpdate {
  * @returns the callback
  * @example
  * const progress = studyProgressReporter("Figure 3", { target: "script", interactive: false });
- * progress({ fraction: 1, total: 8 }); // stderr: "Figure 3, cells simulated: 8 / 8 (100%), done in 0.0 s"
+ * progress({ fraction: 1, total: 8 }); // stderr: Figure 3, cells simulated: 8 / 8 (100%), done in ... s
  */
 export function studyProgressReporter(label: string, options: ProgressOptions = {}): (update: StudyProgressUpdate) => void {
   const reporters = new Map<number, ReturnType<typeof progressReporter>>();

@@ -45,7 +45,7 @@ export function tslabKernelApi(): TslabApi | null {
  * @returns the running kernel's `{ display, newDisplay }`
  * @throws Error saying that the code is not running inside a tslab kernel, and how to choose another target
  * @example
- * requireTslabKernel() // in a plain script: throws 'The display target is "notebook" (MP_DISPLAY=notebook) but ...'
+ * requireTslabKernel() // throws 'The display target is "notebook" (MP_DISPLAY=notebook) but this code is not running inside a tslab kernel'
  */
 export function requireTslabKernel(): TslabApi {
   const api = tslabKernelApi();

@@ -166,7 +166,7 @@ function encode(value: unknown, path: string, ancestors: Set<object>, out: strin
 /**
  * Canonical, faithful JSON text of a value, for cache keys and cache files: object keys sorted, Map entries
  * sorted by key, and NaN, the infinities, -0, Maps and typed arrays written as tagged objects (see the top of
- * this file) that {@link parseCacheJson} turns back into the same values. Object members that are undefined
+ * this file) that `parseCacheJson` turns back into the same values. Object members that are undefined
  * are left out, and so are named properties of an array (as JSON does); what JSON cannot write faithfully
  * (a Set, a Date, a BigInt, a symbol, a function, a class instance, undefined or a hole in an array, a cycle,
  * BigInt64Array, ArrayBuffer, DataView) is refused. Object key order and Map insertion order are not kept:
@@ -249,7 +249,9 @@ function decodeMembers(record: Record<string, unknown>): Record<string, unknown>
  * @param text the text
  * @throws SyntaxError when the text is not JSON, or uses a "$" tag that canonicalJson never writes
  * @example
- * parseCacheJson('{"d":{"$number":"Infinity"},"m":{"$Map":[[1,"a"]]}}') // => { d: Infinity, m: Map(1) { 1 => 'a' } }
+ * const value = parseCacheJson('{"d":{"$number":"Infinity"},"m":{"$Map":[[1,"a"]]}}') as { d: number; m: Map<number, string> };
+ * value.d; // => Infinity
+ * [...value.m] // => [[1, "a"]]
  */
 export function parseCacheJson(text: string): unknown {
   return decode(JSON.parse(text));

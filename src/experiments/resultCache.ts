@@ -184,6 +184,7 @@ function lookup<T>(file: string, study: string, paramsText: string, codeHash: st
  * @example
  * const r = await cachedStudy("demo", { lambda: 0.5, seed: 1 }, () => ({ answer: 42 }), { mode: "off" });
  * r.result.answer // => 42
+ * r.fromCache // => false (mode "off": computed, neither read nor written)
  */
 export async function cachedStudy<T>(
   study: string,

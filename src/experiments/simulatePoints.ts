@@ -34,7 +34,8 @@ export interface StudyPoint extends SimulationPoint {
  * @example
  * const pts = await simulatePoints("mm1-demo", [{ queues: 10, arrivalRate: 0.5, migrationPenalty: 1, policy: noSharing() }],
  *   { events: 1e6, replications: 2, seed: 1 });
- * pts[0].meanQueueLength.mean // => close to 1 = lambda / (1 - lambda)
+ * pts[0].meanQueueLength.mean // => 1.0042 (M/M/1: lambda / (1 - lambda) = 1)
+ * pts[0].meanQueueLength.ci95 // => [0.988, 1.020]
  */
 export async function simulatePoints(
   study: string,

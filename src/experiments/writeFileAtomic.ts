@@ -30,7 +30,9 @@ const BEFORE_RENAME = "migration-penalties.writeFileAtomic.beforeRename";
  * @param text the whole content
  * @throws the file system's error (EACCES, EROFS, ENOSPC, ...) with no temporary left behind
  * @example
- * writeFileAtomic(join(mkdtempSync(join(tmpdir(), "w-")), "a.json"), "{}\n") // => undefined
+ * import { readFileSync } from "node:fs";
+ * writeFileAtomic("a.json", "{}\n");
+ * readFileSync("a.json", "utf8") // => "{}\n"
  */
 export function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}-${HOST_TAG}-${randomBytes(4).toString("hex")}`;
@@ -87,7 +89,11 @@ function processState(pid: number): { running: boolean; startedMs: number | unde
  * @param directory the directory to clean (missing or unreadable: nothing happens)
  * @returns the names of the files removed
  * @example
- * removeOrphanTemporaries(mkdtempSync(join(tmpdir(), "w-"))) // => []
+ * import { writeFileSync } from "node:fs";
+ * writeFileSync("a.json.tmp-999999999-0badf00d", "{"); // left by a writer of this host that no longer runs
+ * writeFileSync(`b.json.tmp-${process.pid}-0badf00d`, "{"); // this process is still running
+ * writeFileSync("c.json.tmp-999999999-00000000-0badf00d", "{"); // another host's, kept for 24 hours
+ * removeOrphanTemporaries(".") // => ["a.json.tmp-999999999-0badf00d"]
  */
 export function removeOrphanTemporaries(directory: string): string[] {
   let names: string[];

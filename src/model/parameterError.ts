@@ -5,9 +5,10 @@
  * opted out of validation) returns NaN instead; nothing returns undefined silently.
  *
  * @example
- * try { validateSystem({ queues: 0, arrivalRate: 0.5, migrationPenalty: 2, policy: { kind: "none" } }); }
- * catch (e) { (e as ParameterError).message }
- * // => "queues (n) = 0 is out of range: an integer >= 1"
+ * validateSystem({ queues: 0, arrivalRate: 0.5, migrationPenalty: 2, policy: noSharing() });
+ * // throws ParameterError "queues (n) = 0 is out of range: an integer in [1, 10000000]"
+ * const error = new ParameterError("samples (d)", 0, "an integer >= 1 or Infinity");
+ * [error.parameter, error.value, error.allowed] // => ["samples (d)", 0, "an integer >= 1 or Infinity"]
  */
 export class ParameterError extends RangeError {
   /** The parameter's name as the user wrote it (for example "arrivalRate (lambda)" or "--lambda"). */

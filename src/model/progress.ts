@@ -4,6 +4,8 @@
  *
  * @example
  * const progress: Progress = { fraction: 0.25, events: 2.5e6, elapsedSeconds: 3, etaSeconds: 9 };
+ * progressReporter("simulation", { target: "script", interactive: false })(progress);
+ * // stderr: simulation: 25.0% (2,500,000 events), 3.0 s elapsed, about 9.0 s left
  */
 export interface Progress {
   /** Fraction of the whole computation done, in [0, 1]. */

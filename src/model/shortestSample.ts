@@ -19,9 +19,9 @@ import { type SamplingScheme, allSamplesAtLeast } from "./sampling";
  *   decides which queues are candidates
  * @returns probabilities p[l] = P(min = l) for l = 0..max(candidateLengths)
  * @example
- * shortestSampleLaw([0, 2], 1) // => [0.5, 0, 0.5]
- * shortestSampleLaw([0, 2], 2) // => [0.75, 0, 0.25]
- * shortestSampleLaw([0, 2], 2, "others-without-replacement") // => [1, 0, 0]
+ * shortestSampleLaw([0, 2], 1) // => Float64Array [0.5, 0, 0.5]
+ * shortestSampleLaw([0, 2], 2) // => Float64Array [0.75, 0, 0.25]
+ * shortestSampleLaw([0, 2], 2, "others-without-replacement") // => Float64Array [1, 0, 0]
  */
 export function shortestSampleLaw(candidateLengths: ArrayLike<number>, samples: number, scheme: SamplingScheme = "others"): Float64Array {
   const m = candidateLengths.length;

@@ -22,6 +22,7 @@ const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
  * @param state the generator to draw fresh words from on rejection
  * @returns an integer in [0, bound)
  * @example
+ * import { replicationStreamState } from "./replicationStream";
  * boundedIndex(0x80000000, 10, replicationStreamState(1, 0)) // => 5 (half of 2^32, times 10, high word)
  */
 export function boundedIndex(word: number, bound: number, state: Xoroshiro128PlusState): number {
@@ -42,6 +43,7 @@ export function boundedIndex(word: number, bound: number, state: Xoroshiro128Plu
  * @param state the generator to draw fresh words from on rejection
  * @returns an integer in [0, bound)
  * @example
+ * import { replicationStreamState } from "./replicationStream";
  * boundedIndexSmall(0x80000000, 10, 2 ** 32 % 10, replicationStreamState(1, 0)) // => 5
  */
 export function boundedIndexSmall(word: number, bound: number, threshold: number, state: Xoroshiro128PlusState): number {

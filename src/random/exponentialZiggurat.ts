@@ -61,6 +61,7 @@ export const EXPONENTIAL_ZIGGURAT_TABLES: { readonly ke: Float64Array; readonly 
  * @param state a xoroshiro128+ state (for example from `replicationStreamState`); not validated (hot path)
  * @returns a non-negative double
  * @example
+ * import { replicationStreamState } from "./replicationStream";
  * const s = replicationStreamState(1, 0);
  * nextExponential(s) // => 1.5135288996415455
  */
@@ -79,6 +80,7 @@ export function nextExponential(state: Xoroshiro128PlusState): number {
  * @param state the generator for the slow path
  * @returns a non-negative double
  * @example
+ * import { replicationStreamState } from "./replicationStream";
  * exponentialFromWords(2534622633, 3124026799, replicationStreamState(1, 0)) // => 1.5135288996415455
  */
 export function exponentialFromWords(high: number, low: number, state: Xoroshiro128PlusState): number {

@@ -32,6 +32,7 @@ const TWO_POW_MINUS_53 = 1.1102230246251565e-16;
  * @param state a generator state (for example from `replicationStreamState`); not validated (hot path)
  * @returns an integer in [-2^31, 2^31)
  * @example
+ * import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
  * const s = Int32Array.from([...xoroshiro128plus(42).getState(), 0]);
  * nextXoroshiro128PlusLow32(s) // => -43 (the same as xoroshiro128plus(42).next())
  */
@@ -59,6 +60,7 @@ export function nextXoroshiro128PlusLow32(state: Xoroshiro128PlusState): number 
  * @param state a generator state; not validated (hot path)
  * @returns an integer in [0, 2^32)
  * @example
+ * import { replicationStreamState } from "./replicationStream";
  * const s = replicationStreamState(1, 0);
  * [nextXoroshiro128PlusHigh32(s), s[4] >>> 0] // => [2534622633, 3124026799]
  */
@@ -85,6 +87,7 @@ export function nextXoroshiro128PlusHigh32(state: Xoroshiro128PlusState): number
  * @param state a generator state; not validated (hot path)
  * @returns a multiple of 2^-53 in [0, 1)
  * @example
+ * import { replicationStreamState } from "./replicationStream";
  * const s = replicationStreamState(1, 0);
  * nextUniform53(s) // => 0.5901378192304095
  */

@@ -78,7 +78,9 @@ function runChromium(options: ReportCheckOptions, userDataDir: string, extra: re
  * @param options report folder, Chromium binary, screenshot folder, virtual time, window size
  * @returns the verdicts
  * @example
- * checkReport({ reportDir: "reports", chromium: "/usr/bin/chromium" }).ok // => true after a successful `npm run report`
+ * const verdict = checkReport({ reportDir: "reports", chromium: "chromium", write: () => {} });
+ * verdict.ok // => false (no report here yet; after a successful `npm run report` it is true)
+ * verdict.problems[0]?.startsWith("no notebook pages (*.html) in ") // => true
  */
 export function checkReport(options: ReportCheckOptions): ReportVerdict {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
@@ -159,7 +161,8 @@ export function checkReport(options: ReportCheckOptions): ReportVerdict {
  * @param root the project root (the default report folder is root/reports)
  * @returns the exit status
  * @example
- * checkReportMain([], "/work/main") // => 0 after a successful `npm run report`
+ * process.env.MP_CHROMIUM = "no-such-chromium";
+ * checkReportMain([], ".") // => 2 (Chromium is missing: the message on stderr says how to install it)
  */
 export function checkReportMain(argv: readonly string[], root: string): number {
   const reportDir = argv[0] ?? join(root, "reports");

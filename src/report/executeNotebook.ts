@@ -95,10 +95,12 @@ function kernelLogTail(path: string): string {
  * @param options jupyter command, output folder, hook config, time limit, environment, progress callback
  * @returns the outcome
  * @example
- * const run = await executeNotebook("/tmp/nb/failing.ipynb", { jupyter: "/usr/bin/jupyter", outDir: "/tmp/nb/reports",
- *   hookConfigPath, timeoutSeconds: 900, env: jupyterEnvironment(root) });
- * [run.ok, run.failure?.cellIndex, run.failure?.firstLine] // => [false, 3, "// checks a value and fails"]
- * run.failure?.errorText.split("\n")[4]                     // => "Error: expected 3, got 2"
+ * // (test/report.test.ts runs real notebooks, which takes a kernel and seconds; here the jupyter command is missing)
+ * import { writeFileSync } from "node:fs";
+ * writeFileSync("empty.ipynb", JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+ * const run = await executeNotebook("empty.ipynb", { jupyter: "no-such-jupyter", outDir: "out", hookConfigPath: "hooks.py",
+ *   timeoutSeconds: 60, env: {} });
+ * [run.ok, run.timedOut, run.detail] // => [false, false, "spawn no-such-jupyter ENOENT"]
  */
 export async function executeNotebook(notebookPath: string, options: ExecuteNotebookOptions): Promise<ExecuteNotebookResult> {
   const name = basename(notebookPath, ".ipynb");

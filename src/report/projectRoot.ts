@@ -6,7 +6,9 @@ import { resolve } from "node:path";
  *
  * @returns an absolute path
  * @example
- * reportProjectRoot() // => "/work/main" (in this checkout)
+ * import { existsSync } from "node:fs";
+ * import { join } from "node:path";
+ * existsSync(join(reportProjectRoot(), "package.json")) // => true
  */
 export function reportProjectRoot(): string {
   return resolve(__dirname, "..", "..");

@@ -192,8 +192,12 @@ export function checkablePage(html: string, requireJsUrl: string | undefined): s
  * @param dom the serialized DOM after the scripts ran
  * @returns counts, errors and the list of problems (empty when the page is fine)
  * @example
- * renderedPageCheck('<div class="mp-figure js-plotly-plot"><svg class="main-svg"></svg></div><pre id="mp-check-errors">[]</pre>').problems
- * // => []
+ * const dom = '<div class="mp-figure js-plotly-plot"><svg class="main-svg"></svg></div>' +
+ *   '<pre id="mp-check-errors">[]</pre><pre id="mp-check-layout">{"wide":[],"clipped":[]}</pre>';
+ * renderedPageCheck(dom).problems // => []
+ * renderedPageCheck('<div class="mp-figure"></div><pre id="mp-check-errors">["ReferenceError: Plotly is not defined"]</pre>').problems
+ * // => ["script error: ReferenceError: Plotly is not defined", "1 of 1 charts were not drawn by plotly",
+ * //     "0 plotly svg layers for 1 charts", "the layout probe did not run"]
  */
 export function renderedPageCheck(dom: string): RenderedPageCheck {
   const markup = dom.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "");

@@ -73,8 +73,10 @@ function endProcessesWithToken(token: string): void {
  * @param options environment, working directory, time limit, stderr line callback, abort signal
  * @returns status, captured output, whether the limit struck or the signal aborted, and the duration
  * @example
- * (await runCommand("sh", ["-c", "echo hi"], { env: {}, timeoutMs: 1000 })).stdout // => "hi\n"
- * (await runCommand("sleep", ["60"], { env: {}, timeoutMs: 500 })).timedOut      // => true
+ * const hi = await runCommand("sh", ["-c", "echo hi"], { env: {}, timeoutMs: 1000 });
+ * hi.stdout // => "hi\n"
+ * const sleeper = await runCommand("sleep", ["60"], { env: {}, timeoutMs: 500 });
+ * sleeper.timedOut // => true
  */
 export function runCommand(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
   const token = randomBytes(12).toString("hex");

@@ -96,11 +96,18 @@ function signalName(signal: AbortSignal | undefined): string {
  * @param options notebooks, output folder, mode, time limit, jupyter command, environment, output stream
  * @returns whether every notebook ran, the summary and the index path
  * @example
- * const result = await runNotebookReport({ root, notebooks: [join(root, "notebooks", "00-smoke.ipynb")],
- *   outDir: join(root, "reports"), mode: "quick", timeoutSeconds: 900, jupyter: "/usr/bin/jupyter",
- *   python: "/usr/bin/python3", env: jupyterEnvironment(root) });
- * // stderr: "[1/1] 00-smoke.ipynb: starting the kernel, 0.0 s" ... "[1/1] 00-smoke.ipynb: ok in 6.0 s"
- * [result.ok, result.summary.notebooks[0]?.html] // => [true, "00-smoke.html"]
+ * // (test/report.test.ts runs real reports; here the jupyter command is missing, so the first notebook fails at once)
+ * import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+ * mkdirSync("notebooks");
+ * writeFileSync("notebooks/00-empty.ipynb", JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+ * const result = await runNotebookReport({ root: ".", notebooks: ["notebooks/00-empty.ipynb"], outDir: "reports", mode: "quick",
+ *   timeoutSeconds: 60, jupyter: "no-such-jupyter", python: "/usr/bin/python3", env: {} });
+ * // stderr:
+ * // [1/1] 00-empty.ipynb: starting the kernel, 0.0 s
+ * // [1/1] 00-empty.ipynb: FAILED, ... s
+ * // Notebook notebooks/00-empty.ipynb failed before any cell could be identified:
+ * // spawn no-such-jupyter ENOENT
+ * [result.ok, result.summary.notebooks[0]?.status, existsSync(result.indexPath)] // => [false, "failed", true]
  */
 export async function runNotebookReport(options: NotebookReportOptions): Promise<NotebookReportResult> {
   const write = options.write ?? ((text: string) => void process.stderr.write(text));

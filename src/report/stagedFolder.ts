@@ -50,7 +50,8 @@ function moveEntries(from: string, to: string, keep: (name: string) => boolean):
  * @param keep which entries of an old version are carried into the new one (see `swapInFolder`)
  * @returns the absolute path of the new, empty staging folder
  * @example
- * const staging = stagingFolderFor("/tmp/p/reports", (name) => name === "notes.txt");
+ * import { basename } from "node:path";
+ * const staging = stagingFolderFor("reports", (name) => name === "notes.txt");
  * basename(staging).startsWith(".reports.staging-") // => true
  */
 export function stagingFolderFor(folder: string, keep: (name: string) => boolean): string {
@@ -86,7 +87,15 @@ export function stagingFolderFor(folder: string, keep: (name: string) => boolean
  * @param folder where it goes
  * @param keep which entries of the old version are carried over
  * @example
- * swapInFolder(staging, "/tmp/p/reports", (name) => name === "notes.txt") // /tmp/p/reports is now the new version
+ * import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+ * mkdirSync("reports");
+ * writeFileSync("reports/notes.txt", "kept");
+ * writeFileSync("reports/old.html", "replaced");
+ * const staging = stagingFolderFor("reports", (name) => name === "notes.txt");
+ * writeFileSync(`${staging}/new.html`, "the new report");
+ * swapInFolder(staging, "reports", (name) => name === "notes.txt");
+ * readdirSync("reports").sort() // => ["new.html", "notes.txt"]
+ * readdirSync(".") // => ["reports"] (no staging folder left)
  */
 export function swapInFolder(staging: string, folder: string, keep: (name: string) => boolean): void {
   if (!existsSync(folder)) {

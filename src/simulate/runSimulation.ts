@@ -30,7 +30,9 @@ import { type SimulationReport, summarizeSimulation } from "./summarizeSimulatio
  * @example
  * const report = await runSimulation({ queues: 1, arrivalRate: 0.5, migrationPenalty: 1, policy: noSharing() },
  *   { events: 1e6, replications: 4, seed: 3 });
- * report.meanDelay.mean // => 1.9947560917939573 (M/M/1: 1 / (1 - lambda) = 2; 95% CI [1.961, 2.028])
+ * report.meanDelay.mean // => 1.9958 (M/M/1: 1 / (1 - lambda) = 2)
+ * report.meanDelay.ci95 // => [1.9618, 2.0298]
+ * report.stability.verdict // => "stable"
  */
 export async function runSimulation(params: SystemParams, options: SimulationOptions = {}): Promise<SimulationReport> {
   validateSystem(params);

@@ -162,8 +162,7 @@ const EXACT_QUEUE_EVENTS = 2 ** 53;
  * resolveSimulationOptions({ queues: 10, arrivalRate: 0.5, migrationPenalty: 1, policy: { kind: "none" } },
  *   { events: 1000, workers: 1 }).warmup // => 100
  * resolveSimulationOptions({ queues: 100, arrivalRate: 0.5, migrationPenalty: 1, policy: { kind: "none" } }, { events: 1e12 })
- * // throws ParameterError: events = 1000000000000 is out of range: at most 9.09e9 with 1 replication(s) and the
- * // default warm-up (10% more): a run may do 1e10 events without force (this run would do 1.1e12 events, about 30.6 h; ...)
+ * // throws ParameterError "events = 1000000000000 is out of range: at most 9.09e9 with 1 replication(s)" (about 30.6 h)
  */
 
 export function resolveSimulationOptions(params: SystemParams, options: SimulationOptions = {}): ResolvedSimulationOptions {
@@ -292,7 +291,7 @@ function formatDuration(seconds: number): string {
  * @example
  * const p = { queues: 100, arrivalRate: 0.5, migrationPenalty: 1, policy: { kind: "none" } } as const;
  * requireEstimableBudget(p, resolveSimulationOptions(p, { events: 1 }))
- * // throws ParameterError: events = 1 is out of range: an integer >= 40 (2 x 20 batches: ...)
+ * // throws ParameterError "events = 1 is out of range: an integer >= 40" (2 x 20 batches)
  */
 export function requireEstimableBudget(params: SystemParams, options: ResolvedSimulationOptions): void {
   if (options.budget === "events") {

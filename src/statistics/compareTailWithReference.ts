@@ -2,7 +2,7 @@ import { ParameterError, requireNumber } from "../model/parameterError";
 import { intervalAtConfidence } from "./intervalAtConfidence";
 
 /** What {@link compareTailWithReference} reads of a simulated configuration (a study cell's point has these fields). */
-export interface SimulatedTail {
+export interface ComparedTail {
   /** P(Q >= i), i = 0.. (time average over queues and replications). */
   readonly tail: readonly number[];
   /** The 95% interval of each level across replications (null with one replication). */
@@ -82,10 +82,10 @@ export interface TailComparison {
  *   simulation: { events: 1e6, replications: 8, trackDelays: false } });
  * const c = compareTailWithReference(study.cells[0].point, Array.from({ length: 40 }, (_, i) => 0.5 ** i), { negligible: 1e-4 });
  * c.failingLevels    // => []
- * c.maxAbsDifference // => 0.00045144... (M/M/1: P(Q >= i) = 0.5^i)
+ * c.maxAbsDifference // => 0.0004514... (M/M/1: P(Q >= i) = 0.5^i)
  */
 export function compareTailWithReference(
-  point: SimulatedTail,
+  point: ComparedTail,
   reference: ArrayLike<number>,
   options: TailComparisonOptions = {},
 ): TailComparison {

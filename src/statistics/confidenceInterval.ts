@@ -28,7 +28,7 @@ export interface MeanEstimate {
  * @param values the observations (not mutated)
  * @param level confidence level in (0, 1); default 0.95 (the field is still called ci95 for uniformity)
  * @example
- * meanConfidenceInterval([1, 2, 3, 4]).ci95 // => [0.4457..., 4.5543...] (t_{0.975,3} = 3.1824, s = 1.2910)
+ * meanConfidenceInterval([1, 2, 3, 4]).ci95 // => [0.4457..., 4.5542...] (2.5 -+ t_{0.975,3} s / 2, t = 3.1824, s = 1.2910)
  */
 export function meanConfidenceInterval(values: ArrayLike<number>, level = 0.95): MeanEstimate {
   requireNumber("level", level, 0, 1);

@@ -41,7 +41,7 @@ function requireSample(name: string, xs: unknown): readonly number[] {
  * @param level confidence level in (0, 1); default 0.95
  * @throws ParameterError naming the sample or the level
  * @example
- * welchDifference([1, 2, 3, 4], [3, 4, 5, 6]).ci95 // => [-3.826..., -0.173...] (t on 6 degrees of freedom)
+ * welchDifference([1, 2, 3, 4], [3, 4, 5, 6]).ci95 // => [-4.2337..., 0.2337...] (-2 -+ t_{0.975,6} sqrt(2 s^2 / 4), t = 2.4469)
  */
 export function welchDifference(first: readonly number[], second: readonly number[], level = 0.95): MeanDifference {
   const a = requireSample("first", first);
@@ -68,7 +68,7 @@ export function welchDifference(first: readonly number[], second: readonly numbe
  * @param level confidence level in (0, 1); default 0.95
  * @throws ParameterError naming the sample, or "second" when the lengths differ
  * @example
- * pairedDifference([1, 2, 3, 4], [1.5, 2.4, 3.6, 4.5]).ci95 // => [-0.664..., -0.335...]
+ * pairedDifference([1, 2, 3, 4], [1.5, 2.4, 3.6, 4.5]).ci95 // => [-0.6299..., -0.3700...] (differences -0.5, -0.4, -0.6, -0.5)
  */
 export function pairedDifference(first: readonly number[], second: readonly number[], level = 0.95): MeanDifference {
   const a = requireSample("first", first);

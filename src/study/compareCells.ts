@@ -17,7 +17,12 @@ export type ComparedEstimate = "meanQueueLength" | "meanDelay" | "migrationFract
  * @param level confidence level (default 0.95)
  * @throws ParameterError when a cell has fewer than 2 replications or a non-finite estimate
  * @example
- * compareCells(study.cells[0], study.cells[1], "meanQueueLength").verdict // => "first lower" (for example)
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const study = await runStudy({ name: "demo", cells, simulation: { events: 1e5, replications: 2 } });
+ * const d = compareCells(study.cells[0], study.cells[1], "meanQueueLength");
+ * [d.method, d.verdict] // => ["welch", "first lower"] (independent seeds: Welch's interval)
+ * d.mean // => -2.778 (M/M/1: 1 - 4 = -3)
  */
 export function compareCells(
   first: StudyCellResult,

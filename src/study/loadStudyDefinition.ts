@@ -17,7 +17,13 @@ const EXTENSIONS = [".js", ".cjs", ".ts", ".cts"];
  * @throws ParameterError for a missing file, another extension, or a module without a definition; the
  *   module's own error when loading it fails
  * @example
- * loadStudyDefinition("scripts/cluster/study.js").name // => "cluster-abounce-lambda"
+ * // A study module usually builds its cells with the package (scripts/cluster/study.js); this one lists them.
+ * import { writeFileSync } from "node:fs";
+ * writeFileSync("study.js", `exports.study = { name: "mm1", simulation: { events: 1e5 },
+ *   cells: [{ key: "k0", axes: { lambda: 0.5 }, system: { queues: 10, arrivalRate: 0.5, migrationPenalty: 1, policy: { kind: "none" } } }] };`);
+ * const study = loadStudyDefinition("study.js");
+ * [study.name, study.cells.length] // => ["mm1", 1]
+ * loadStudyDefinition("missing.js") // throws ParameterError "an existing module"
  */
 export function loadStudyDefinition(file: string): StudyDefinition {
   if (typeof file !== "string" || file === "") throw new ParameterError("study", file, "the path of a module (.js or .ts) exporting a study");

@@ -69,7 +69,7 @@ const tidy = (x: number): number => Number(x.toPrecision(12));
  * const r = await locateStabilityThreshold({ name: "mm1-threshold", lower: 0.6, upper: 1.3, tolerance: 0.1,
  *   system: (arrivalRate) => ({ queues: 5, arrivalRate, migrationPenalty: 1, policy: noSharing() }),
  *   simulation: { events: 2e6, replications: 2 } });
- * r.bracket.interval // => an interval containing 1 (M/M/1 queues are stable exactly for lambda < 1)
+ * r.bracket.interval // => [0.95, 1.0375] (it holds 1: M/M/1 queues are stable exactly for lambda < 1)
  */
 export async function locateStabilityThreshold(options: ThresholdSearchOptions): Promise<ThresholdSearchResult> {
   if (options === null || typeof options !== "object") throw new ParameterError("options", options, "an object with name, system, lower, upper and simulation");

@@ -70,8 +70,15 @@ export interface MergeSummary {
  * @throws ParameterError for bad options; StudyManifestError for an edited manifest or one of other code;
  *   Error when the cache cannot hold a merged cell (naming the directory)
  * @example
- * const merged = await mergeStudyResults("runs/demo.json"); // after shard 0 of 2 only (runStudyShard's example)
- * [merged.complete, merged.missing.length] // => [false, 2]
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * writeStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 4 } }, "runs/demo.json", { replicationsPerUnit: 2 });
+ * await runStudyShard("runs/demo.json", { shard: 0, shards: 2, workers: 1, log: () => {} });
+ * const partial = await mergeStudyResults("runs/demo.json");
+ * [partial.complete, partial.missing.length, partial.mergedCells] // => [false, 2, 0] (shard 1 has not run)
+ * await runStudyShard("runs/demo.json", { shard: 1, shards: 2, workers: 1, log: () => {} });
+ * const merged = await mergeStudyResults("runs/demo.json");
+ * [merged.complete, merged.mergedCells, merged.study?.cells.length] // => [true, 2, 2]
  */
 export async function mergeStudyResults(manifestFile: string, options: MergeOptions = {}): Promise<MergeSummary> {
   if (options === null || typeof options !== "object") throw new ParameterError("options", options, "an object with results, cache and out");

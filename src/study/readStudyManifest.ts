@@ -79,7 +79,11 @@ function differences(a: ManifestCode, b: ManifestCode): string {
  *   ("edited") when its hash no longer matches its content, ("other code") when other code planned it, naming
  *   both versions
  * @example
- * readStudyManifest("runs/demo.json").units.length // => 4 (the manifest of writeStudyManifest's example)
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * writeStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 4 } }, "runs/demo.json", { replicationsPerUnit: 2 });
+ * readStudyManifest("runs/demo.json").units.length // => 4
+ * readStudyManifest("runs/none.json") // throws ParameterError "a readable manifest file"
  */
 export function readStudyManifest(file: string, options: ReadManifestOptions = {}): StudyManifest {
   if (typeof file !== "string" || file === "") throw new ParameterError("manifest", file, "the path of a manifest (migration-penalties study plan)");

@@ -8,7 +8,7 @@
  * @throws Error with the message "check failed: <what>" when ok is not true
  * @example
  * requireCheck(Math.abs(0.1 + 0.2 - 0.3) <= 1e-15, "0.1 + 0.2 = 0.3 to 1e-15") // => undefined (passes)
- * requireCheck(1 > 2, "1 > 2") // throws Error: check failed: 1 > 2
+ * requireCheck(1 > 2, "1 > 2") // throws Error "check failed: 1 > 2"
  */
 export function requireCheck(ok: boolean, what: string): void {
   if (ok !== true) throw new Error(`check failed: ${what}`);

@@ -49,9 +49,11 @@ function poolFor(file: string, exportName: string): Piscina {
  * @returns the outputs, in input order
  * @throws ParameterError for a missing or relative file, or an export name that is not an identifier (before any work)
  * @example
- * const pair = { arrivalRate: 0.5, migrationPenalty: 2, truncation: 40, ruleTruncation: 40, ratios: [6], maxThreshold: 3 };
- * const [outcome] = await runOnWorkers(join(__dirname, "../paper/optimalRulePairTask.js"), "solveOptimalRulePair", [pair]);
- * outcome.result.switchingTable // => [3, 7, 12, 19] (solved on a worker thread)
+ * import { writeFileSync } from "node:fs";
+ * import { join } from "node:path";
+ * const file = join(process.cwd(), "square.js");
+ * writeFileSync(file, "exports.square = (x) => x * x;");
+ * await runOnWorkers(file, "square", [1, 2, 3]) // => [1, 4, 9] (each squared on a worker thread)
  */
 export async function runOnWorkers<I, O>(file: string, exportName: string, inputs: readonly I[]): Promise<O[]> {
   if (typeof file !== "string" || !isAbsolute(file) || !existsSync(file)) throw new ParameterError("file", file, "the absolute path of an existing module");

@@ -77,9 +77,11 @@ export interface StudyResult<A extends Record<string, unknown> = Record<string, 
  *   cross threads: use runSimulation), bad simulation options (naming the cell), a bad seed or pathPoints
  *   (see resolveStudy, which the manifest of a study run on a cluster shares)
  * @example
- * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) => ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
  * const study = await runStudy({ name: "demo", cells, simulation: { events: 1e5, replications: 2 } });
- * study.cells.map((c) => c.point.meanQueueLength.mean) // => close to [1, 4] (M/M/1: lambda / (1 - lambda))
+ * study.cells.map((c) => c.point.meanQueueLength.mean) // => [1.0011, 3.7791] (M/M/1: lambda / (1 - lambda) = 1, 4)
+ * study.cells.map((c) => c.point.meanQueueLength.ci95) // => [[0.711, 1.291], [1.89, 5.66]] (two replications: wide)
  */
 export async function runStudy<A extends Record<string, unknown>>(study: StudyOptions<A>): Promise<StudyResult<A>> {
   const { name, seed, commonRandomNumbers: crn, pathPoints, cells: planned } = resolveStudy(study);

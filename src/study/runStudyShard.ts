@@ -58,8 +58,13 @@ export interface ShardRunSummary {
  * @throws ParameterError for a shard out of range or bad options, before any work; StudyManifestError for an
  *   edited manifest or one of other code
  * @example
- * const summary = await runStudyShard("runs/demo.json", { shard: 0, shards: 2 });
- * [summary.units.length, summary.failed.length] // => [2, 0] (the manifest of writeStudyManifest's example)
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * writeStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 4 } }, "runs/demo.json", { replicationsPerUnit: 2 });
+ * const summary = await runStudyShard("runs/demo.json", { shard: 0, shards: 2, workers: 1, log: () => {} });
+ * summary.computed // => ["3ee37bf3c6d0b9df-r0-1", "6ae61d19c83de131-r0-1"]
+ * const again = await runStudyShard("runs/demo.json", { shard: 0, shards: 2, workers: 1, log: () => {} });
+ * [again.computed.length, again.skipped.length] // => [0, 2] (a unit already done is skipped)
  */
 export async function runStudyShard(manifestFile: string, options: ShardRunOptions): Promise<ShardRunSummary> {
   if (options === null || typeof options !== "object") throw new ParameterError("options", options, "an object with shard and shards");

@@ -59,7 +59,11 @@ function safePath(name: string, path: string): string {
  * @throws ParameterError for options Slurm would not read (naming them) or paths an #SBATCH line cannot hold;
  *   StudyManifestError for an edited manifest
  * @example
- * slurmScript("runs/demo.json", { partition: "short", time: "1:00:00", cpus: 4, arrayMax: 10 }).split("\n")[2] // => "#SBATCH --array=0-3%10"
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * writeStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 4 } }, "runs/demo.json", { replicationsPerUnit: 2 });
+ * slurmScript("runs/demo.json", { partition: "short", time: "1:00:00", cpus: 4, arrayMax: 10 }).split("\n").slice(0, 3)
+ * // => ["#!/bin/bash", "#SBATCH --job-name=mp-demo", "#SBATCH --array=0-3%10"]
  */
 export function slurmScript(manifestFile: string, options: SlurmScriptOptions = {}): string {
   if (options === null || typeof options !== "object") throw new ParameterError("options", options, "an object");

@@ -12,9 +12,9 @@ export interface StabilityObservation {
 /** Where a family of systems turns unstable, as far as the verdicts at the simulated rates tell. */
 export interface StabilityBracket {
   /**
-   * [a, b]: b is the smallest rate judged unstable and a the largest rate below b judged stable. Each end rests
-   * on one test (95% by default), so the threshold lies in [a, b] with the confidence of the two tests. An end
-   * the verdicts do not give is NaN.
+   * The interval [a, b], where b is the smallest rate judged unstable and a the largest rate below b judged
+   * stable. Each end rests on one test (95% by default), so the threshold lies in [a, b] with the confidence of
+   * the two tests. An end the verdicts do not give is NaN.
    */
   readonly interval: readonly [number, number];
   /** Both ends exist and no rate above b was judged stable. */

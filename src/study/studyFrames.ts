@@ -39,7 +39,11 @@ function axisColumns(cell: StudyCellResult): Row {
  * The rows of {@link studyFrame} as plain objects (for code that does not need a DataFrame). Cost O(cells).
  *
  * @example
- * studyRows(study)[0].meanQueueLength_lo // => the lower 95% bound of cell 0's mean queue length
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const study = await runStudy({ name: "demo", cells, simulation: { events: 1e5, replications: 2 } });
+ * const row = studyRows(study)[0];
+ * [row.lambda, row.policy, row.meanQueueLength, row.meanQueueLength_lo, row.meanQueueLength_hi] // => [0.5, "no sharing", 1.0011, 0.711, 1.291]
  */
 export function studyRows(study: Pick<StudyResult, "cells">): Row[] {
   return study.cells.map((cell) => {
@@ -81,7 +85,12 @@ export function studyRows(study: Pick<StudyResult, "cells">): Row[] {
  * danfojs-node (about 2 s).
  *
  * @example
- * studyFrame(study).columns.slice(0, 3) // => ["lambda", "policy", "queues"] for a study over lambda
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const study = await runStudy({ name: "demo", cells, simulation: { events: 1e5, replications: 2 } });
+ * const frame = studyFrame(study);
+ * frame.shape // => [2, 31] (one row per cell)
+ * frame.columns.slice(0, 3) // => ["lambda", "policy", "queues"] (the axes come first)
  */
 export function studyFrame(study: Pick<StudyResult, "cells">): DataFrame {
   const d = danfo();
@@ -94,7 +103,11 @@ export function studyFrame(study: Pick<StudyResult, "cells">): DataFrame {
  * replication), and the cell key. Cost O(cells x levels).
  *
  * @example
- * tailFrame(study).columns // => [...axes, "policy", "level", "tail", "tail_lo", "tail_hi", "key"]
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const study = await runStudy({ name: "demo", cells, simulation: { events: 1e5, replications: 2 } });
+ * const tails = tailFrame(study);
+ * tails.columns // => ["lambda", "policy", "level", "tail", "tail_lo", "tail_hi", "key"] (the axes, then the tail in long form)
  */
 export function tailFrame(study: Pick<StudyResult, "cells">): DataFrame {
   const rows: Row[] = [];
@@ -115,7 +128,13 @@ export function tailFrame(study: Pick<StudyResult, "cells">): DataFrame {
  *
  * @throws ParameterError for another extension
  * @example
- * exportFrame(studyFrame(study), "reports/abounce-map.csv")
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const study = await runStudy({ name: "demo", cells, simulation: { events: 1e5, replications: 2 } });
+ * import { readFileSync } from "node:fs";
+ * exportFrame(studyFrame(study), "demo.csv");
+ * readFileSync("demo.csv", "utf8").split("\n")[0].split(",").slice(0, 4) // => ["lambda", "policy", "queues", "arrivalRate"]
+ * exportFrame(studyFrame(study), "demo.xlsx") // throws ParameterError "a path ending in .csv or .json"
  */
 export function exportFrame(frame: DataFrame, file: string): void {
   const d = danfo();

@@ -108,6 +108,9 @@ function replicationCost(system: SystemParams, o: ResolvedSimulationOptions): nu
  *
  * @throws ParameterError for a body canonicalJson cannot encode
  * @example
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * writeStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 4 } }, "runs/demo.json", { replicationsPerUnit: 2 });
  * const { manifestHash, ...body } = readStudyManifest("runs/demo.json");
  * manifestBodyHash(body) === manifestHash // => true
  */
@@ -199,6 +202,11 @@ export function planStudyManifest(study: StudyDefinition, options: ManifestPlanO
  * written as the results cache writes them. Cost O(size).
  *
  * @example
+ * const cells = studyGrid({ lambda: [0.5, 0.8] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * writeStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 4 } }, "runs/demo.json", { replicationsPerUnit: 2 });
+ * import { readFileSync } from "node:fs";
+ * manifestText(readStudyManifest("runs/demo.json")) === readFileSync("runs/demo.json", "utf8") // => true
  * manifestText(readStudyManifest("runs/demo.json")).startsWith('{\n "manifestHash": "sha256:') // => true
  */
 export function manifestText(manifest: StudyManifest): string {

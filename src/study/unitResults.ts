@@ -55,7 +55,15 @@ export function unitFailureFile(directory: string, unit: ManifestUnit): string {
  * replications give equal text. Cost O(size of the results).
  *
  * @example
- * unitResultText(manifest, manifest.units[0], results).startsWith('{"checksum":"sha256:') // => true
+ * const cells = studyGrid({ lambda: [0.5] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const manifest = planStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 2 } });
+ * const unit = manifest.units[0];
+ * const cell = manifest.cells[unit.cell];
+ * const results = [unit.from, unit.to - 1].map((r) => simulateReplication(cell.system, cell.options, r));
+ * const text = unitResultText(manifest, unit, results);
+ * text.startsWith('{"checksum":"sha256:') // => true
+ * unitResultText(manifest, unit, results.map((r) => ({ ...r, wallSeconds: 0 }))) === text // => true (no timings in it)
  */
 export function unitResultText(manifest: StudyManifest, unit: ManifestUnit, results: readonly ReplicationResult[]): string {
   const cell = manifest.cells[unit.cell];
@@ -80,7 +88,16 @@ export function unitResultText(manifest: StudyManifest, unit: ManifestUnit, resu
  *
  * @throws the file system's error when the folder cannot be written
  * @example
- * writeUnitResult(directory, manifest, unit, results) // => undefined; readUnitResult(directory, manifest, unit).kind is then "done"
+ * const cells = studyGrid({ lambda: [0.5] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const manifest = planStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 2 } });
+ * const unit = manifest.units[0];
+ * const cell = manifest.cells[unit.cell];
+ * const results = [unit.from, unit.to - 1].map((r) => simulateReplication(cell.system, cell.options, r));
+ * import { mkdirSync } from "node:fs";
+ * mkdirSync("results");
+ * writeUnitResult("results", manifest, unit, results);
+ * readUnitResult("results", manifest, unit).kind // => "done"
  */
 export function writeUnitResult(directory: string, manifest: StudyManifest, unit: ManifestUnit, results: readonly ReplicationResult[]): void {
   writeFileAtomic(unitResultFile(directory, unit), unitResultText(manifest, unit, results));
@@ -91,7 +108,14 @@ export function writeUnitResult(directory: string, manifest: StudyManifest, unit
  * Records that a unit failed, with the error (atomically): merge reports it. Cost: one small write.
  *
  * @example
- * writeUnitFailure(directory, manifest, unit, "a simulation replication failed: ...") // => undefined
+ * const cells = studyGrid({ lambda: [0.5] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const manifest = planStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 2 } });
+ * const unit = manifest.units[0];
+ * import { mkdirSync } from "node:fs";
+ * mkdirSync("results");
+ * writeUnitFailure("results", manifest, unit, "a simulation replication failed: out of memory");
+ * readUnitResult("results", manifest, unit) // => { kind: "failed", reason: "it failed: a simulation replication failed: out of memory" }
  */
 export function writeUnitFailure(directory: string, manifest: StudyManifest, unit: ManifestUnit, error: string): void {
   writeFileAtomic(unitFailureFile(directory, unit), `${JSON.stringify({ manifestHash: manifest.manifestHash, unit: unit.id, error })}\n`);
@@ -144,7 +168,11 @@ function stored(file: string, manifest: StudyManifest, unit: ManifestUnit): Unit
  * belongs to another manifest), or missing. Cost: reading and checking one file.
  *
  * @example
- * readUnitResult(directory, manifest, manifest.units[0]).kind // => "missing" before the unit ran
+ * const cells = studyGrid({ lambda: [0.5] }, ({ lambda }) =>
+ *   ({ queues: 10, arrivalRate: lambda, migrationPenalty: 1, policy: noSharing() }));
+ * const manifest = planStudyManifest({ name: "demo", cells, simulation: { events: 1e4, replications: 2 } });
+ * const unit = manifest.units[0];
+ * readUnitResult("results", manifest, unit) // => { kind: "missing" } (before the unit ran)
  */
 export function readUnitResult(directory: string, manifest: StudyManifest, unit: ManifestUnit): UnitState {
   const result = stored(unitResultFile(directory, unit), manifest, unit);

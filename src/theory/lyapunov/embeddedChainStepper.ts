@@ -32,7 +32,10 @@ export interface ChainStep {
  * @throws ParameterError naming the system parameter at fault
  * @example
  * const step = embeddedChainStepper({ queues: 2, arrivalRate: 0.9, migrationPenalty: 2, policy: abounce(2, Infinity) });
- * const q = [10, 0]; step(q, xoroshiro128plus(1)); q // => [9, 0] (a service at queue 1 with seed 1)
+ * import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+ * const q = [10, 0];
+ * step(q, xoroshiro128plus(1)) // => { index: 0, delta: -1 } (seed 1: a service at the first queue)
+ * q // => [9, 0]
  */
 export function embeddedChainStepper(params: SystemParams): (state: number[], generator: RandomGenerator) => ChainStep {
   validateSystem(params);

@@ -102,7 +102,7 @@ export function theorem2SetOf(q1: number, q2: number, threshold: number): Theore
  * @example
  * const r = theorem2ConditionCheck({ arrivalRate: 0.95, migrationPenalty: 2, threshold: 2, maxTotal: 50 });
  * r.conditionI.holds // => false (lambda = 0.95 > lambda* = 0.887)
- * r.bySet.find((s) => s.set === "B_0")!.maxDrift // => -0.0512... = -2 (1 - 0.95) / 1.95
+ * r.bySet.find((s) => s.set === "B_0")!.maxDrift // => -0.0512... (-2 (1 - 0.95) / 1.95)
  */
 export function theorem2ConditionCheck(options: {
   readonly arrivalRate: number;

@@ -20,7 +20,7 @@ import type { LyapunovFunction } from "./lyapunovFunction";
  * @returns V for states of length 2; value/increment throw ParameterError naming "state" for another length
  * @throws ParameterError naming "arrivalRate (lambda)" or "threshold (C)"
  * @example
- * theorem2LyapunovFunction(0.5, 2).value([5, 3]) // => 8 + (1/3) * (2 + 1 + 0) = 9
+ * theorem2LyapunovFunction(0.5, 2).value([5, 3]) // => 9 (8 + (1/3) (2 + 1 + 0))
  */
 export function theorem2LyapunovFunction(arrivalRate: number, threshold: number): LyapunovFunction {
   const lambda = requireNumber("arrivalRate (lambda)", arrivalRate, 0, 1);

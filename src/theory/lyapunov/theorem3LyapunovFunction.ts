@@ -23,7 +23,7 @@ export type Theorem3Part = "V" | "V1" | "V2";
  * @returns the function (symmetric, any n)
  * @throws ParameterError naming "ratio (alpha)" or "part"
  * @example
- * theorem3LyapunovFunction(2).value([3, 1, 0]) // => 10 + (4 + 9 + 1) = 24
+ * theorem3LyapunovFunction(2).value([3, 1, 0]) // => 24 (10 + (4 + 9 + 1))
  */
 export function theorem3LyapunovFunction(ratio: number, part: Theorem3Part = "V"): LyapunovFunction {
   const alpha = requireNumber("ratio (alpha)", ratio, 1, Infinity);

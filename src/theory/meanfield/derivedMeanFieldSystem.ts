@@ -7,8 +7,8 @@ import {
  * The mean-field ODE system derived from a policy's actual decision rule (`migrationRule`, the single copy of
  * the rule in the package), for any policy: ABOUNCE, MBOUNCE, SQ(d), no sharing, custom rules.
  * The paper prints its own systems, eqs. (1) and (2); `printedMeanFieldSystem` implements those, and where
- * the two differ the derived one is the one that follows from Section II's rules (see the report in
- * meanfieldIndex.ts for the differences and their size).
+ * the two differ the derived one is the one that follows from Section II's rules (the README's Theory section
+ * gives the differences and their size).
  *
  * Derivation (formal, as in Section IV: n -> infinity, asymptotic independence of queues assumed).
  * Let s_i be the fraction of queues with >= i units (s_0 = 1), so a uniformly chosen queue has exactly j

@@ -173,8 +173,8 @@ class WorkMeter {
  * @returns the fixed point; `converged` false with `failure` when none of finite mean was found
  * @example
  * const fp = meanFieldFixedPoint(derivedMeanFieldSystem({ arrivalRate: 0.75, migrationPenalty: 1, policy: shortestOfD(1) }));
- * fp.occupancy.slice(0, 4) // => Float64Array [1, 0.7500000000000001, 0.4218750000000002, 0.13348388671875014] (0.75^(2^i - 1))
- * fp.truncationLevel      // => 9
+ * fp.occupancy.slice(0, 4) // => Float64Array [1, 0.75, 0.421875, 0.13348388671875] (0.75^(2^i - 1))
+ * fp.truncationLevel // => 9
  */
 export function meanFieldFixedPoint(system: MeanFieldSystem, options: MeanFieldFixedPointOptions = {}): MeanFieldFixedPoint {
   requireNumber("arrivalRate (lambda)", system.arrivalRate, 0, 1);

@@ -35,7 +35,7 @@ import {
  * Hence neither printed system follows a single arrival law (`arrivalOutcomes` reports the stay and migrate
  * probabilities each term implies; stay + migrate < 1). Measured at lambda = 0.75, K = 2, d = 10: 17.4% of
  * arrivals vanish at the fixed point of (2) (mean 1.435 against 2.235 derived) and 23.0% at that of (1)
- * (mean 2.311 against 2.235); large-n simulations match the derived systems, not these (meanfieldIndex.ts).
+ * (mean 2.311 against 2.235); large-n simulations match the derived systems, not these (README, Theory).
  *
  * Cost: O(L min(K, L)) per ds/dt.
  *

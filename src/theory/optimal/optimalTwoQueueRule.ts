@@ -194,7 +194,7 @@ const MAX_POLICY_STEPS = 50;
  * @example
  * const best = optimalTwoQueueRule(0.5, 2, { truncation: 40 });
  * best.meanQueueLength // => 0.95495805725... (no sharing: 1)
- * best.switchingTable  // => [3, 7, 12, 19]: migrate to an empty queue from 3 units, to a queue of 1 from 7, ...
+ * best.switchingTable // => [3, 7, 12, 19] (migrate to an empty queue from 3 units, to a queue of 1 from 7, ...)
  */
 export function optimalTwoQueueRule(
   arrivalRate: number,

@@ -85,7 +85,7 @@ export interface TwoQueueDifferenceLaw {
  * @example
  * const law = twoQueueDifferenceLaw(0.9, 2, 2);
  * law.probabilityDifferenceExceedsThreshold // => 0.2362845095814567
- * law.workInflowRate // => 2.012656058623311 > 2: the total grows at lambda = 0.9
+ * law.workInflowRate // => 2.012656058623311 (above 2: the total grows at lambda = 0.9)
  */
 export function twoQueueDifferenceLaw(arrivalRate: number, migrationPenalty: number, threshold: number): TwoQueueDifferenceLaw {
   const lambda = requireNumber("arrivalRate (lambda)", arrivalRate, 0, Infinity);
