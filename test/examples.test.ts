@@ -9,19 +9,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { check, extractExamples, instrument, lineMatches, mismatch, parsePattern } from "./support/exampleRunner";
 
-/**
- * Pending: files whose doc comments are being rewritten together with their code (the command line's parser,
- * the paper studies). Their
- * examples are not run yet; every other file's are. Remove an entry once its files' examples follow the notation.
- */
-const PENDING: readonly string[] = [
-  "src/cli/",
-  "src/paper/",
-];
 
 /** Wall-clock limit of one example, in seconds (examples must run in seconds on a shared machine). */
 const EXAMPLE_SECONDS = 10;
@@ -37,11 +28,6 @@ function sources(dir: string, out: string[] = []): string[] {
   }
   return out.sort();
 }
-
-const isPending = (file: string): boolean => {
-  const rel = relative(root, file).split(sep).join("/");
-  return PENDING.some((p) => (p.endsWith("/") ? rel.startsWith(p) : rel === p));
-};
 
 test("the example notation: literals, prefixes, rounding, wildcards, attachment (a check of the checker)", async () => {
   const matches = (actual: unknown, literal: string, approximate = false): boolean => mismatch(actual, parsePattern(literal), approximate) === null;
@@ -107,18 +93,12 @@ test("every @example in src/ runs and gives what it states", async (t) => {
   // MP_EXAMPLES=src/study runs only the files whose path contains it (while writing examples).
   const only = process.env["MP_EXAMPLES"] || undefined;
   let count = 0;
-  let pending = 0;
   let folders = 0;
   try {
     for (const file of sources(src)) {
       const rel = relative(root, file);
       const examples = extractExamples(rel, readFileSync(file, "utf8"));
       if (examples.length === 0 || (only !== undefined && !rel.includes(only))) continue;
-      if (isPending(file)) {
-        pending += examples.length;
-        await t.test(rel, { skip: `pending: ${examples.length} example(s)` }, () => {});
-        continue;
-      }
       await t.test(rel, async () => {
         const own = (await import(file)) as Record<string, unknown>;
         const scope: Record<string, unknown> = { ...barrel, ...own };
@@ -175,6 +155,6 @@ test("every @example in src/ runs and gives what it states", async (t) => {
     }
     rmSync(tmp, { recursive: true, force: true });
   }
-  t.diagnostic(`${count} examples run, ${pending} pending`);
+  t.diagnostic(`${count} examples run`);
   if (only === undefined) assert.ok(count > 100, `found ${count} examples`);
 });

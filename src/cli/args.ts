@@ -210,7 +210,7 @@ export function readNumber(text: string, allowInfinity = false): number {
  * @example
  * readableNumber(2 ** 50) // => "2^50 ≈ 1.1e15"
  * readableNumber(2 ** 12) // => "2^12 = 4096"
- * readableNumber(2 ** -12) // => "2^-12 ≈ 0.000244"
+ * readableNumber(2 ** -12) // => "2^-12 ≈ 2.4e-4"
  * readableNumber(0xffffffff) // => "2^32 - 1 ≈ 4.3e9"
  * readableNumber(1e10) // => "1e10"
  * readableNumber(0.75) // => "0.75"
@@ -346,9 +346,9 @@ interface Given {
  * ];
  * parseFlags(["--lambda", "0.5", "--json"], flags, "demo").number("lambda") // => 0.5
  * parseFlags(["--lambda", "-0.5"], flags, "demo")
- * // throws CliUsageError: --lambda = -0.5 is out of range: a number > 0
+ * // throws CliUsageError "--lambda = -0.5 is out of range: a finite number > 0"
  * parseFlags(["--lamda", "0.5"], flags, "demo")
- * // throws CliUsageError: unknown flag --lamda; did you mean --lambda? (see demo --help)
+ * // throws CliUsageError "unknown flag --lamda; did you mean --lambda?"
  */
 export function parseFlags(
   argv: readonly string[], flags: readonly FlagDeclaration[], command: string, positionals: readonly PositionalDeclaration[] = [],
@@ -615,7 +615,8 @@ export function isCommandGroup(entry: CliEntry): entry is CliCommandGroup {
  * Every command of a registry with the words that call it ("simulate", "study run"), groups expanded. Cost O(entries).
  *
  * @example
- * commandPaths(COMMANDS).map((c) => c.path).includes("simulate") // => true
+ * import { COMMANDS } from "./main";
+ * commandPaths(COMMANDS).map((c) => c.path).includes("study run") // => true
  */
 export function commandPaths(entries: readonly CliEntry[]): { readonly path: string; readonly command: CliCommand }[] {
   return entries.flatMap((e) => (isCommandGroup(e) ? e.subcommands.map((c) => ({ path: `${e.name} ${c.name}`, command: c })) : [{ path: e.name, command: e }]));
@@ -690,7 +691,8 @@ function defaultText(flag: FlagDeclaration): string | undefined {
  * @param command the command
  * @param path the words that call it (default its name; "study run" for a subcommand)
  * @example
- * commandHelp(command).split("\n")[0] // for simulate => "usage: migration-penalties simulate --policy P --lambda L [flags]"
+ * import { command as simulate } from "./commands/simulate";
+ * commandHelp(simulate).split("\n")[0] // => "usage: migration-penalties simulate --policy P --lambda L [flags]"
  */
 export function commandHelp(command: CliCommand, path: string = command.name): string {
   const flags = command.flags();

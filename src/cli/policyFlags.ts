@@ -129,6 +129,7 @@ export function policyFlags(options: { readonly group?: string; readonly samplin
  *
  * @param flags values parsed against {@link policyFlags}
  * @example
+ * import { parseFlags } from "./args";
  * policyFromFlags(parseFlags(["--policy", "abounce", "--K", "2"], policyFlags(), "demo"))
  * // => { kind: "abounce", threshold: 2, samples: 2 }
  */
@@ -148,6 +149,7 @@ export function policyFromFlags(flags: ParsedFlags): PolicySpec {
  * (a policy that samples nothing). Cost O(1).
  *
  * @example
+ * import { parseFlags } from "./args";
  * samplingFromFlags(parseFlags(["--policy", "none"], policyFlags(), "demo")) // => "others"
  */
 export function samplingFromFlags(flags: ParsedFlags): SamplingScheme {

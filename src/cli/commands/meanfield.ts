@@ -124,6 +124,7 @@ function flags(): FlagDeclaration[] {
  * @returns the options
  * @throws ParameterError naming the flag (--system printed with --refined)
  * @example
+ * import { parseFlags } from "../args";
  * meanfieldOptions(parseFlags(["--policy", "sqd", "--lambda", "0.9", "--refined", "--n", "10"], command.flags(), "meanfield")).refinedQueues // => 10
  */
 export function meanfieldOptions(values: ParsedFlags): MeanfieldCliOptions {

@@ -142,9 +142,9 @@ export function simulateArguments(argv: readonly string[] | ParsedFlags): { para
  * target when there is one. Cost O(parameters).
  *
  * @example
- * configurationLine(params, resolveSimulationOptions(params, { events: 1e7, replications: 4 }))
- * // => "simulate: ABOUNCE(2,10) (C = 2, d = 10), n = 100, lambda = 0.75, K = 2, sampling others; 4 replications of
- * //     1e7 events after a warm-up of 1e6 events; seed 1, clock time, 2 workers"
+ * const params = { queues: 100, arrivalRate: 0.75, migrationPenalty: 2, policy: abounce(2, 10) };
+ * console.log(configurationLine(params, resolveSimulationOptions(params, { events: 1e7, replications: 4 })));
+ * // prints: simulate: ABOUNCE(2,10) (C = 2, d = 10), n = 100, lambda = 0.75, K = 2, sampling others; 4 replications of 1e7 events after a warm-up of 1e6 events; seed 1, clock time, ... workers
  */
 export function configurationLine(params: SystemParams, o: ResolvedSimulationOptions): string {
   const sampled = sampleCount(params.policy) > 0;
