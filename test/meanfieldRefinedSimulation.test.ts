@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { abounce, shortestOfD } from "../src/model/policy";
 import type { MeanFieldParams } from "../src/theory/meanfield/meanFieldSystem";
 import { refinedMeanField } from "../src/theory/meanfield/refinedMeanField";
-import { ParameterError } from "../src/model/parameterError";
 import type { SamplingScheme } from "../src/model/sampling";
 import { runSimulation } from "../src/simulate/runSimulation";
 
@@ -33,17 +32,8 @@ test("refined mean field vs simulation: ABOUNCE(2,10), K = 2, lambda = 0.75, n =
   assert.ok(Math.abs(c.sim - c.refined) < Math.abs(c.sim - c.plain), `sim ${c.sim}, refined ${c.refined}, plain ${c.plain}`);
 });
 
-test("refined mean field vs simulation: SQ(1), lambda = 0.9, n = 10 under the 'all' scheme (skipped while the simulator runs only 'others')", async (t) => {
-  let c: Awaited<ReturnType<typeof compare>>;
-  try {
-    c = await compare({ arrivalRate: 0.9, migrationPenalty: 1, policy: shortestOfD(1) }, 10, "all");
-  } catch (error) {
-    if (error instanceof ParameterError && error.parameter === "sampling") {
-      t.skip("the simulator does not run the 'all' scheme yet");
-      return;
-    }
-    throw error;
-  }
+test("refined mean field vs simulation: SQ(1), lambda = 0.9, n = 10 under the 'all' scheme", async () => {
+  const c = await compare({ arrivalRate: 0.9, migrationPenalty: 1, policy: shortestOfD(1) }, 10, "all");
   assert.ok(c.plain < c.ci[0] || c.plain > c.ci[1], `plain ${c.plain} inside the interval [${c.ci[0]}, ${c.ci[1]}]`);
   assert.ok(Math.abs(c.sim - c.refined) < Math.abs(c.sim - c.plain), `sim ${c.sim}, refined ${c.refined}, plain ${c.plain}`);
 });

@@ -115,19 +115,11 @@ test("refinedMeanFieldGap: SQ(1) at lambda = 0.9 is closer to the refined value;
   await assert.rejects(refinedMeanFieldGap({ queues: [10], maxEvents: 1e7, sampling: "some" as "all", cases: [{ policy: shortestOfD(1), migrationPenalty: 1, lambda: 0.9 }] }), /sampling/);
 });
 
-test("refinedMeanFieldGap under the 'all' scheme (skipped while the simulator runs only 'others')", async (t) => {
-  try {
-    const r = await refinedMeanFieldGap({ queues: [10], maxEvents: 5e7, replications: 4, cache, sampling: "all",
-      cases: [{ policy: shortestOfD(1), migrationPenalty: 1, lambda: 0.9 }] });
-    // rmf_tool's coefficient for two choices among all n at lambda = 0.9 (see test/meanfieldRefined.test.ts).
-    assert.ok(Math.abs(r.cases[0]!.correction - 3.98642698718) < 1e-6);
-    assert.equal(r.cases[0]!.points[0]!.cell.system.sampling, "all");
-    assert.equal(r.cases[0]!.points[0]!.verdict, "refined closer");
-  } catch (error) {
-    if (error instanceof ParameterError && error.parameter === "sampling") {
-      t.skip("the simulator does not run the 'all' scheme yet");
-      return;
-    }
-    throw error;
-  }
+test("refinedMeanFieldGap under the 'all' scheme", async () => {
+  const r = await refinedMeanFieldGap({ queues: [10], maxEvents: 5e7, replications: 4, cache, sampling: "all",
+    cases: [{ policy: shortestOfD(1), migrationPenalty: 1, lambda: 0.9 }] });
+  // rmf_tool's coefficient for two choices among all n at lambda = 0.9 (see test/meanfieldRefined.test.ts).
+  assert.ok(Math.abs(r.cases[0]!.correction - 3.98642698718) < 1e-6);
+  assert.equal(r.cases[0]!.points[0]!.cell.system.sampling, "all");
+  assert.equal(r.cases[0]!.points[0]!.verdict, "refined closer");
 });

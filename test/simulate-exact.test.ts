@@ -11,12 +11,11 @@
  * spread) of the exact value, plus the exact value's error bound. With 7 degrees of freedom that is a two-sided
  * level of about 99.8% per comparison (P(|t_7| > 5) = 0.0016).
  *
- * Sampling schemes other than the paper's: the cases below run as soon as the simulator implements them; until
- * then it refuses them with a ParameterError naming "sampling" and the case is skipped, saying so.
+ * Sampling schemes other than the paper's (all n queues, or the others without replacement) are compared the
+ * same way.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ParameterError } from "../src/model/parameterError";
 import { abounce, mbounce, shortestOfD, type PolicySpec } from "../src/model/policy";
 import type { SamplingScheme } from "../src/model/sampling";
 import type { SystemParams } from "../src/model/system";
@@ -79,33 +78,18 @@ test("n = 3, a custom rule (own > target), K = 2, lambda = 0.06 (fresh word for 
   compare(sys(3, 0.06, 2, { kind: "custom", samples: 2, shouldMigrate: (own, target) => own > target }), 3);
 });
 
-/** A scheme case: skipped, with the simulator's reason, while the simulator refuses the scheme. */
-function schemeCase(t: { skip(message?: string): void }, params: SystemParams, levels: number): void {
-  let runs: ReplicationResult[];
-  try {
-    runs = simulate(params);
-  } catch (error) {
-    if (error instanceof ParameterError && error.parameter === "sampling") {
-      t.skip(`the simulator refuses sampling "${params.sampling}" for now: ${error.message}`);
-      return;
-    }
-    throw error;
-  }
-  compare(params, levels, runs);
-}
-
-test('sampling "all", n = 2, SQ(1), K = 1, lambda = 0.7 (JSQ(2) from all n): matches the exact chain', (t) => {
-  schemeCase(t, sys(2, 0.7, 1, shortestOfD(1), "all"), 6);
+test('sampling "all", n = 2, SQ(1), K = 1, lambda = 0.7 (JSQ(2) from all n): matches the exact chain', () => {
+  compare(sys(2, 0.7, 1, shortestOfD(1), "all"), 6);
 });
 
-test('sampling "all", n = 3, ABOUNCE(2, 2), K = 2, lambda = 0.45: matches the exact chain', (t) => {
-  schemeCase(t, sys(3, 0.45, 2, abounce(2, 2), "all"), 6);
+test('sampling "all", n = 3, ABOUNCE(2, 2), K = 2, lambda = 0.45: matches the exact chain', () => {
+  compare(sys(3, 0.45, 2, abounce(2, 2), "all"), 6);
 });
 
-test('sampling "others-without-replacement", n = 3, ABOUNCE(2, 2), K = 2, lambda = 0.45: matches the exact chain', (t) => {
-  schemeCase(t, sys(3, 0.45, 2, abounce(2, 2), "others-without-replacement"), 6);
+test('sampling "others-without-replacement", n = 3, ABOUNCE(2, 2), K = 2, lambda = 0.45: matches the exact chain', () => {
+  compare(sys(3, 0.45, 2, abounce(2, 2), "others-without-replacement"), 6);
 });
 
-test('sampling "others-without-replacement", n = 3, MBOUNCE(1.5, 2), K = 3, lambda = 0.5: matches the exact chain', (t) => {
-  schemeCase(t, sys(3, 0.5, 3, mbounce(1.5, 2), "others-without-replacement"), 6);
+test('sampling "others-without-replacement", n = 3, MBOUNCE(1.5, 2), K = 3, lambda = 0.5: matches the exact chain', () => {
+  compare(sys(3, 0.5, 3, mbounce(1.5, 2), "others-without-replacement"), 6);
 });

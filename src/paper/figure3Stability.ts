@@ -105,7 +105,7 @@ type Cell = StudyCellResult<{ arrivalRate: number }>;
  * @throws ParameterError for a bad parameter (before any simulation)
  * @example
  * const f3 = await figure3Stability({ sweepRates: [0.75, 0.81], search: { lower: 0.75, upper: 0.83, tolerance: 0.01 },
- *   events: 2e6, replications: 4, seed: 3003, meanFieldTolerance: 2e-3, frontDisplacement: 5 });
+ *   events: 1e6, replications: 4, seed: 3003, meanFieldTolerance: 0.05, frontDisplacement: 1 });
  * f3.claims.map((c) => c.verdict) // => ["holds", "holds", "holds", "holds"] (stable at 0.77, unstable at 0.79, ...)
  */
 export async function figure3Stability(parameters: Figure3Parameters): Promise<Figure3Stability> {

@@ -113,7 +113,7 @@ const dText = (d: number): string => (d === Infinity ? "∞" : String(d));
  * @returns claims, details, tables and the cells
  * @throws ParameterError for a bad parameter (before any simulation); Error when a check fails
  * @example
- * const two = await optimalRuleTwoQueues({ pairs: [[0.8, 2]] });
+ * const two = await optimalRuleTwoQueues({ pairs: [[0.8, 2]], truncation: 60, ratios: [2], maxThreshold: 4 });
  * const many = await optimalRuleManyQueues({ rules: two.pairs, samples: [10], events: 1e6, replications: 4, seed: 8 });
  * many.claims[0].verdict // => "holds" (the table policy is stable at λ = 0.8)
  */
