@@ -97,7 +97,7 @@ export {
   defaultTwoQueueRules, switchingTablePolicy, switchingTableRule, MAX_TWO_QUEUE_TRUNCATION, ruleSwitchingCurve,
 } from "./theory";
 
-// ---- study (src/study, and the cache and simulated points of src/experiments) ----
+// ---- study (src/study, its cache in src/study/cache) ----
 // Grids of configurations with per-cell seeds, runStudy on the shared worker pool with the results cache,
 // results as danfojs DataFrames, comparisons of cells, stability brackets and threshold searches, claims (the
 // paper's statement, our measurement, a verdict), and manifests of units run as shards on a cluster and
@@ -118,11 +118,11 @@ export {
   type MergeOptions, type MergeSummary, type UnitProblem, mergeStudyResults, type SlurmScriptOptions, slurmScript,
   loadStudyDefinition, requireCheck, runOnWorkers,
 } from "./study";
-export { type CacheOptions, type CachedResult, type Provenance, cachedStudy } from "./experiments/resultCache";
-export { canonicalJson } from "./experiments/cacheJson";
-export { type CodeVersion, codeVersion } from "./experiments/codeVersion";
-export { type IntervalEstimate, type SimulationPoint, simulationPoint } from "./experiments/simulationPoint";
-export { type SimulatePointsOptions, type StudyPoint, simulatePoints } from "./experiments/simulatePoints";
+export { type CacheOptions, type CachedResult, type Provenance, cachedStudy } from "./study/cache/resultCache";
+export { canonicalJson } from "./study/cache/cacheJson";
+export { type CodeVersion, codeVersion } from "./study/cache/codeVersion";
+export { type IntervalEstimate, type SimulationPoint, simulationPoint } from "./study/simulationPoint";
+export { type SimulatePointsOptions, type StudyPoint, simulatePoints } from "./study/simulatePoints";
 export { type RunMode, runMode } from "./report/runMode";
 
 // ---- Figure 6 and Section IV helpers (src/statistics, src/theory/meanfield, src/study) ----

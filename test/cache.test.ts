@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { ParameterError } from "../src/model/parameterError";
-import { cachedStudy, canonicalJson, parseCacheJson } from "../src/experiments/resultCache";
-import { codeVersion, currentCode } from "../src/experiments/codeVersion";
-import { removeOrphanTemporaries, writeFileAtomic } from "../src/experiments/writeFileAtomic";
+import { cachedStudy, canonicalJson, parseCacheJson } from "../src/study/cache/resultCache";
+import { codeVersion, currentCode } from "../src/study/cache/codeVersion";
+import { removeOrphanTemporaries, writeFileAtomic } from "../src/study/cache/writeFileAtomic";
 import { captureOutput } from "./support/captureOutput";
 
 const made: string[] = [];

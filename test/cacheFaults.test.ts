@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { cachedStudy } from "../src/experiments/resultCache";
+import { cachedStudy } from "../src/study/cache/resultCache";
 
 const root = resolve(__dirname, "..");
 let project = "";
@@ -57,7 +57,7 @@ interface StudyRun {
 const studyScript = (tree: "dist" | "src"): string => {
   const ext = tree === "dist" ? "js" : "ts";
   return `
-    const { cachedStudy } = require(${JSON.stringify(join(project, tree, "experiments", `resultCache.${ext}`))});
+    const { cachedStudy } = require(${JSON.stringify(join(project, tree, "study", "cache", `resultCache.${ext}`))});
     const policy = require(${JSON.stringify(join(project, tree, "model", `policy.${ext}`))});
     cachedStudy("stale-code", { x: 1 }, () => ({ value: policy.cacheProbe ?? 0 }), { directory: process.env.DIR })
       .then((r) => process.stdout.write(JSON.stringify({ value: r.result.value, fromCache: r.fromCache,
@@ -227,7 +227,7 @@ test("a writer killed by SIGKILL between write and rename: its temporary is left
   const writer = join(project, "paused-writer.js");
   writeFileSync(writer, `
     const fs = require("fs");
-    const { cachedStudy } = require(${JSON.stringify(join(project, "dist", "experiments", "resultCache.js"))});
+    const { cachedStudy } = require(${JSON.stringify(join(project, "dist", "study", "cache", "resultCache.js"))});
     globalThis[Symbol.for("migration-penalties.writeFileAtomic.beforeRename")] = (tmp) => {
       fs.writeSync(1, "paused " + tmp + "\\n");
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000); // until killed
@@ -235,7 +235,7 @@ test("a writer killed by SIGKILL between write and rename: its temporary is left
     cachedStudy(process.env.STUDY, { x: 1 }, () => ({ data: Array.from({ length: 1000 }, (_, i) => i) }), { directory: process.env.DIR });`);
   const other = join(project, "other-writer.js");
   writeFileSync(other, `
-    require(${JSON.stringify(join(project, "dist", "experiments", "resultCache.js"))})
+    require(${JSON.stringify(join(project, "dist", "study", "cache", "resultCache.js"))})
       .cachedStudy("other", { x: 1 }, () => 1, { directory: process.env.DIR }).then((r) => process.stdout.write(r.file));`);
   const env = { ...process.env, DIR: directory, STUDY: "killed", MP_CACHE: "" };
   const a = spawn(process.execPath, [writer], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -272,7 +272,7 @@ test("a writer killed by SIGKILL between write and rename: its temporary is left
 const unwritableScript = (): string => {
   const script = join(project, "unwritable.js");
   writeFileSync(script, `
-    const { cachedStudy } = require(${JSON.stringify(join(project, "dist", "experiments", "resultCache.js"))});
+    const { cachedStudy } = require(${JSON.stringify(join(project, "dist", "study", "cache", "resultCache.js"))});
     const options = process.env.USE_OPTION ? { directory: process.env.DIR } : {};
     (async () => {
       const a = await cachedStudy("unwritable", { x: 1 }, () => ({ v: 1 }), options);
@@ -344,7 +344,7 @@ test("two processes computing the same study while others read: every read is a 
   // of resultCache.ts (complete JSON, and the SHA-256 of everything after the checksum field equals the
   // checksum); a third process reads through cachedStudy with a computation that throws: every read is served.
   const directory = cacheDir();
-  const resultCache = JSON.stringify(join(project, "dist", "experiments", "resultCache.js"));
+  const resultCache = JSON.stringify(join(project, "dist", "study", "cache", "resultCache.js"));
   const writer = join(project, "same-study-writer.js");
   writeFileSync(writer, `
     const { cachedStudy } = require(${resultCache});

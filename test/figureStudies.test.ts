@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { ParameterError } from "../src/model/parameterError";
 import { abounce, mbounce, noSharing } from "../src/model/policy";
 import { runSimulation } from "../src/simulate/runSimulation";
-import { simulationPoint } from "../src/experiments/simulationPoint";
+import { simulationPoint } from "../src/study/simulationPoint";
 import { meanFieldTailReference } from "../src/theory/meanfield/meanFieldTailReference";
 import { estimateDifference } from "../src/statistics/estimateDifference";
 import { mm1Agreement } from "../src/statistics/mm1Agreement";

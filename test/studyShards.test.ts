@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { runCli } from "../src/cli/main";
-import { canonicalJson } from "../src/experiments/cacheJson";
+import { canonicalJson } from "../src/study/cache/cacheJson";
 import { ParameterError } from "../src/model/parameterError";
 import { abounce, noSharing } from "../src/model/policy";
 import {

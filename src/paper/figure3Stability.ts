@@ -1,4 +1,4 @@
-import { type CacheOptions, cachedStudy } from "../experiments/resultCache";
+import { type CacheOptions, cachedStudy } from "../study/cache/resultCache";
 import { lineFigure } from "../display/lineFigure";
 import type { PlotlyFigure } from "../display/plotlyFigure";
 import { studyProgressReporter } from "../display/studyProgressReporter";

@@ -1,7 +1,7 @@
 import { lineFigure, type FigureSeries } from "../display/lineFigure";
 import type { PlotlyFigure } from "../display/plotlyFigure";
 import { progressReporter } from "../display/progressReporter";
-import type { CacheOptions } from "../experiments/resultCache";
+import type { CacheOptions } from "../study/cache/resultCache";
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 import { type PolicySpec, mbounce, noSharing, policyLabel } from "../model/policy";
 import { intervalAtConfidence } from "../statistics/intervalAtConfidence";

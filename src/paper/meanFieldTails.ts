@@ -2,7 +2,7 @@ import { lineFigure, type FigureSeries } from "../display/lineFigure";
 import { logTailFigure } from "../display/logTailFigure";
 import type { PlotlyFigure } from "../display/plotlyFigure";
 import { progressReporter } from "../display/progressReporter";
-import type { CacheOptions } from "../experiments/resultCache";
+import type { CacheOptions } from "../study/cache/resultCache";
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 import { type PolicySpec, paperFormsOf, policyLabel, shortestOfD } from "../model/policy";
 import { type TailComparison, compareTailWithReference } from "../statistics/compareTailWithReference";

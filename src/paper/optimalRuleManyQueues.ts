@@ -1,4 +1,4 @@
-import type { CacheOptions } from "../experiments/resultCache";
+import type { CacheOptions } from "../study/cache/resultCache";
 import { studyProgressReporter } from "../display/studyProgressReporter";
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 import { type PolicySpec, abounce, mbounce, noSharing, policyLabel } from "../model/policy";

@@ -1,5 +1,5 @@
 import { extname, join } from "node:path";
-import { type CacheOptions, cachedStudy } from "../experiments/resultCache";
+import { type CacheOptions, cachedStudy } from "../study/cache/resultCache";
 import { lineFigure } from "../display/lineFigure";
 import type { PlotlyFigure } from "../display/plotlyFigure";
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";

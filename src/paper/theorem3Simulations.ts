@@ -1,5 +1,5 @@
 import { measurementText } from "../display/claimsTable";
-import type { CacheOptions } from "../experiments/resultCache";
+import type { CacheOptions } from "../study/cache/resultCache";
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 import { abounce, mbounce } from "../model/policy";
 import type { SystemParams } from "../model/system";

@@ -1,7 +1,7 @@
 import { lineFigure } from "../display/lineFigure";
 import type { PlotlyFigure } from "../display/plotlyFigure";
 import { progressReporter } from "../display/progressReporter";
-import type { CacheOptions } from "../experiments/resultCache";
+import type { CacheOptions } from "../study/cache/resultCache";
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 import { type PolicySpec, abounce, mbounce } from "../model/policy";
 import type { MeanDifference } from "../statistics/differenceOfMeans";

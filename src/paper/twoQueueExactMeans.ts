@@ -1,7 +1,7 @@
 import { formatNumber } from "../display/formatNumber";
 import { lineFigure } from "../display/lineFigure";
 import type { PlotlyFigure } from "../display/plotlyFigure";
-import { type CacheOptions, cachedStudy } from "../experiments/resultCache";
+import { type CacheOptions, cachedStudy } from "../study/cache/resultCache";
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 import { abounce } from "../model/policy";
 import type { SystemParams } from "../model/system";

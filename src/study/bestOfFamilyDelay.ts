@@ -1,7 +1,7 @@
 import { ParameterError, requireInteger } from "../model/parameterError";
 import { type PolicySpec, policyLabel } from "../model/policy";
 import type { SystemParams } from "../model/system";
-import type { CacheOptions } from "../experiments/resultCache";
+import type { CacheOptions } from "./cache/resultCache";
 import { type StudyCellResult, type StudyProgress, type StudySimulation, runStudy } from "./runStudy";
 import { type StudyCell, studyCells } from "./studyGrid";
 

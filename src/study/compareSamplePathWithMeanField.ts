@@ -1,5 +1,5 @@
 import { ParameterError } from "../model/parameterError";
-import type { SimulationPoint } from "../experiments/simulationPoint";
+import type { SimulationPoint } from "./simulationPoint";
 import { integrateMeanField } from "../theory/meanfield/integrateMeanField";
 import type { MeanFieldSystem } from "../theory/meanfield/meanFieldSystem";
 

@@ -1,6 +1,6 @@
 import { ParameterError, requireInteger, requireNumber } from "../model/parameterError";
 import type { SystemParams } from "../model/system";
-import type { CacheOptions } from "../experiments/resultCache";
+import type { CacheOptions } from "./cache/resultCache";
 import { type StudyCellResult, type StudyProgress, type StudySimulation, runStudy } from "./runStudy";
 import { type StabilityBracket, stabilityBracket } from "./stabilityBracket";
 import { studyGrid } from "./studyGrid";

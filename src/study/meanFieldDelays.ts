@@ -1,5 +1,5 @@
 import { ParameterError, requireNumber } from "../model/parameterError";
-import { type CacheOptions, cachedStudy } from "../experiments/resultCache";
+import { type CacheOptions, cachedStudy } from "./cache/resultCache";
 import { type MeanFieldJobDelay, meanFieldJobDelay } from "../theory/meanfield/meanFieldJobDelay";
 import { type MeanFieldParams, validateMeanFieldParams } from "../theory/meanfield/meanFieldSystem";
 

@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ParameterError } from "../model/parameterError";
-import { cachedStudy } from "../experiments/resultCache";
-import { simulationPoint } from "../experiments/simulationPoint";
-import { removeOrphanTemporaries } from "../experiments/writeFileAtomic";
+import { cachedStudy } from "./cache/resultCache";
+import { simulationPoint } from "./simulationPoint";
+import { removeOrphanTemporaries } from "./cache/writeFileAtomic";
 import type { ReplicationResult } from "../simulate/replicationResult";
 import { summarizeSimulation } from "../simulate/summarizeSimulation";
 import { assignShards } from "./assignShards";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ParameterError } from "../model/parameterError";
-import { parseCacheJson } from "../experiments/cacheJson";
-import { codeVersion } from "../experiments/codeVersion";
+import { parseCacheJson } from "./cache/cacheJson";
+import { codeVersion } from "./cache/codeVersion";
 import { MANIFEST_FORMAT, type ManifestCode, type StudyManifest, manifestBodyHash } from "./studyManifest";
 
 /** Why a manifest was refused. */

@@ -1,5 +1,5 @@
-import { type CacheOptions, cachedStudy } from "../experiments/resultCache";
-import { type SimulationPoint, simulationPoint } from "../experiments/simulationPoint";
+import { type CacheOptions, cachedStudy } from "./cache/resultCache";
+import { type SimulationPoint, simulationPoint } from "./simulationPoint";
 import { runSimulation } from "../simulate/runSimulation";
 import type { SimulationOptions } from "../simulate/simulationOptions";
 import { resolveStudy, studyCacheParams } from "./resolveStudy";

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { ParameterError, requireInteger } from "../model/parameterError";
 import { validateSystem } from "../model/system";
-import { removeOrphanTemporaries } from "../experiments/writeFileAtomic";
+import { removeOrphanTemporaries } from "./cache/writeFileAtomic";
 import { runReplicationTasks } from "../simulate/replicationPool";
 import type { ReplicationResult } from "../simulate/replicationResult";
 import { assignShards } from "./assignShards";

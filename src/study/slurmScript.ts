@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ParameterError, requireInteger } from "../model/parameterError";
-import { projectRoot } from "../experiments/codeVersion";
+import { projectRoot } from "./cache/codeVersion";
 import { describeCode, readStudyManifest } from "./readStudyManifest";
 import { defaultResultsDirectory } from "./unitResults";
 

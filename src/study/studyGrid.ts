@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { ParameterError } from "../model/parameterError";
 import { isTransferable } from "../model/policy";
 import { type SystemParams, validateSystem } from "../model/system";
-import { canonicalJson } from "../experiments/resultCache";
+import { canonicalJson } from "./cache/resultCache";
 
 /** One configuration of a study: the system to simulate, the grid values that made it, and its key. */
 export interface StudyCell<A extends Record<string, unknown> = Record<string, unknown>> {

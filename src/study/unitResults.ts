@@ -8,8 +8,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { canonicalJson, parseCacheJson } from "../experiments/cacheJson";
-import { writeFileAtomic } from "../experiments/writeFileAtomic";
+import { canonicalJson, parseCacheJson } from "./cache/cacheJson";
+import { writeFileAtomic } from "./cache/writeFileAtomic";
 import type { ReplicationResult } from "../simulate/replicationResult";
 import type { ManifestUnit, StudyManifest } from "./studyManifest";
 

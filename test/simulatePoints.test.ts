@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { noSharing } from "../src/model/policy";
-import { simulatePoints } from "../src/experiments/index";
+import { simulatePoints } from "../src/study/simulatePoints";
 
 const directory = mkdtempSync(join(tmpdir(), "mp-exp-"));
 

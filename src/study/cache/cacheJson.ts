@@ -1,4 +1,4 @@
-import { ParameterError } from "../model/parameterError";
+import { ParameterError } from "../../model/parameterError";
 
 /**
  * The text form of the results cache: JSON, canonical (object keys sorted, Map entries sorted by key), and

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { ParameterError } from "../model/parameterError";
+import { ParameterError } from "../../model/parameterError";
 import { canonicalJson, parseCacheJson } from "./cacheJson";
 import { type CodeVersion, currentCode, projectRoot } from "./codeVersion";
 import { removeOrphanTemporaries, writeFileAtomic } from "./writeFileAtomic";

@@ -41,7 +41,7 @@ export function projectRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, "package.json"))) {
     const up = dirname(dir);
-    if (up === dir) return join(__dirname, "..", "..");
+    if (up === dir) return join(__dirname, "..", "..", "..");
     dir = up;
   }
   return dir;

@@ -3,7 +3,7 @@ import { ParameterError } from "../model/parameterError";
 import { type SystemParams, validateSystem } from "../model/system";
 import { resolveSimulationOptions, type SimulationOptions } from "../simulate/simulationOptions";
 import { runSimulation } from "../simulate/runSimulation";
-import { type CacheOptions, cachedStudy } from "./resultCache";
+import { type CacheOptions, cachedStudy } from "./cache/resultCache";
 import { type SimulationPoint, simulationPoint } from "./simulationPoint";
 
 /** Options of {@link simulatePoints}: the simulator's options (without onProgress) plus caching and progress. */
