@@ -137,6 +137,7 @@ test("run: the shards together compute every unit exactly once; merge equals run
   assert.deepEqual(merged.missing, []);
   assert.equal(merged.mergedCells, 3);
   assert.ok(merged.study!.cells.every((c) => c.fromCache));
+  assert.equal(merged.cacheDirectory, resolve(cache), "the cache the cells went into");
 
   const local = await runStudy({ ...study, cache: { mode: "off" } });
   const read = await runStudy({ ...study, cache: { directory: cache } });
@@ -205,6 +206,7 @@ test("merge on an incomplete set names exactly the missing and the failed units 
   assert.deepEqual(merged.failed.map((u) => u.unit), [damaged.id]);
   assert.match(merged.failed[0]!.reason, /checksum/);
   assert.equal(merged.mergedCells, 0, "each cell lacks a unit");
+  assert.equal(merged.cacheDirectory, undefined, "no cell was merged");
   assert.equal(merged.frameFile, undefined);
   const cli = await captureOutput(() => runCli(["study", "merge", file, "--cache", join(dir, "cache")]));
   assert.equal(cli.code, 1);
@@ -238,6 +240,7 @@ test("a unit whose simulation fails is recorded, the others complete, run exits 
   assert.deepEqual(merged.failed.map((u) => u.unit), [broken]);
   assert.match(merged.failed[0]!.reason, /^it failed: a simulation replication failed/);
   assert.equal(merged.mergedCells, 2, "the cells whose units are done are merged");
+  assert.equal(merged.cacheDirectory, resolve(dir, "cache"));
 });
 
 /** Runs `study run` in a child process through tsx; `preload` is a module imported first (fault injection). */

@@ -46,6 +46,8 @@ export interface MergeSummary {
   readonly failed: readonly UnitProblem[];
   /** Cells merged into the cache (all of whose units were done). */
   readonly mergedCells: number;
+  /** The folder of the results cache the merged cells were written to; undefined when no cell was merged. */
+  readonly cacheDirectory: string | undefined;
   /** The study as runStudy returns it (cells read back from the cache, fromCache true), when complete. */
   readonly study: StudyResult | undefined;
   /** The DataFrame (studyFrame) as CSV, and the tails in long form (tailFrame), when complete. */
@@ -140,5 +142,6 @@ export async function mergeStudyResults(manifestFile: string, options: MergeOpti
     exportFrame(studyFrame(study), frameFile);
     exportFrame(tailFrame(study), tailFile);
   }
-  return { complete, missing, failed, mergedCells: cells.length, study, frameFile, tailFile };
+  const cacheDirectory = cells[0] !== undefined ? dirname(cells[0].cacheFile) : undefined;
+  return { complete, missing, failed, mergedCells: cells.length, cacheDirectory, study, frameFile, tailFile };
 }
