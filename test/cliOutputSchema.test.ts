@@ -3,11 +3,14 @@
  * its definition in src/cli/outputSchema.json (JSON Schema draft 2020-12, checked by ajv), for every command and
  * its main variants; the schema's shared definitions (Estimate, Tail, Samples) reject what breaks the
  * conventions; and every estimate in every output is {mean, ci95: [lo, hi]}, every tail starts at P(Q >= 0) = 1.
+ * The study subcommands (study plan, run, merge: definitions study-plan, study-run, study-merge) run on a small
+ * study in a temporary folder, merged once before its last shard ran and once after.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { commandPaths } from "../src/cli/args";
 import { COMMANDS, runCli } from "../src/cli/main";
@@ -19,6 +22,9 @@ const schema = JSON.parse(readFileSync(resolve(__dirname, "../src/cli/outputSche
 // properties declared in a referenced schema (ajv's strictRequired does not follow $ref).
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictTuples: false, strictRequired: false });
 ajv.addSchema(schema);
+
+/** The definition of a command's output: its path with spaces written as "-" ("study plan" -> "study-plan"). */
+const definitionOf = (path: string): string => path.replace(/ /g, "-");
 
 function validator(definition: string) {
   const validate = ajv.getSchema(`${schema.$id}#/$defs/${definition}`);
@@ -45,6 +51,9 @@ const variants: ReadonlyArray<readonly [string, string, string]> = [
   ["optimal", "", "optimal --lambda 0.5 --K 2 --truncation 24 --json"],
 ];
 
+/** Commands whose outputs depend on files written by the ones before: validated in sequence by the study test below. */
+const sequenced: readonly string[] = ["study plan", "study run", "study merge"];
+
 const outputs = new Map<string, unknown>();
 
 async function output(line: string): Promise<unknown> {
@@ -63,15 +72,15 @@ test("every command that prints JSON has a definition in the schema and a varian
   const defs = Object.keys(schema.$defs);
   for (const { path, command } of commandPaths(COMMANDS)) {
     if (!command.flags().some((f) => f.name === "json")) continue;
-    assert.ok(defs.includes(path), `$defs/${path}`);
-    assert.ok(variants.some(([name]) => name === path), `a variant of ${path}`);
+    assert.ok(defs.includes(definitionOf(path)), `$defs/${definitionOf(path)}`);
+    assert.ok(variants.some(([name]) => name === path) || sequenced.includes(path), `a variant of ${path}`);
   }
 });
 
 for (const [command, variant, line] of variants) {
-  test(`--json of ${command}${variant ? ` (${variant})` : ""} validates against $defs/${command}`, async () => {
+  test(`--json of ${command}${variant ? ` (${variant})` : ""} validates against $defs/${definitionOf(command)}`, async () => {
     const value = await output(line);
-    const validate = validator(command);
+    const validate = validator(definitionOf(command));
     assert.ok(validate(value), JSON.stringify(validate.errors, null, 1));
     assert.ok(ajv.validate(schema.$id, value), "and against the schema's top level");
   });
@@ -123,4 +132,63 @@ test("the shared definitions reject what breaks the conventions (the schema can 
   const sim = structuredClone((await output(variants[0]![2])) as { meanDelay: { ci95?: unknown } });
   delete sim.meanDelay.ci95;
   assert.ok(!validator("simulate")(sim), "simulate with an estimate lacking ci95");
+});
+
+test("study plan, run and merge --json: one object each, valid against study-plan, study-run, study-merge, before and after the last shard", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mp-schema-study-"));
+  const savedCache = process.env["MP_CACHE_DIR"];
+  process.env["MP_CACHE_DIR"] = join(dir, "cache");
+  try {
+    // Two cells, n = 10, 2e4 events, two replications each; d = inf, so the merged systems carry "inf".
+    const module = join(dir, "tiny.study.js");
+    const src = resolve(__dirname, "..", "src");
+    writeFileSync(module, `const { abounce } = require(${JSON.stringify(join(src, "model", "policy"))});
+const { studyGrid } = require(${JSON.stringify(join(src, "study", "studyGrid"))});
+module.exports = { name: "schema-study", seed: 5, simulation: { events: 20000, replications: 2, clock: "events" },
+  cells: studyGrid({ lambda: [0.5, 0.7] }, ({ lambda }) => ({ queues: 10, arrivalRate: lambda, migrationPenalty: 2, policy: abounce(2, Infinity) })) };\n`);
+    const manifest = join(dir, "m.json");
+    const json = async (argv: string[], code = 0): Promise<{ value: Record<string, unknown>; stderr: string }> => {
+      await new Promise((r) => setTimeout(r, 10));
+      const r = await captureOutput(() => runCli(argv));
+      assert.equal(r.code, code, `${argv.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stdout.trim().split("\n").length, 1, "one JSON object on one line");
+      const value = JSON.parse(r.stdout) as Record<string, unknown>;
+      const definition = definitionOf(argv.slice(0, 2).join(" "));
+      const validate = validator(definition);
+      assert.ok(validate(value), `${definition}: ${JSON.stringify(validate.errors, null, 1)}`);
+      assert.ok(ajv.validate(schema.$id, value), "and against the schema's top level");
+      assert.deepEqual(conventionProblems(value), [], argv.join(" "));
+      return { value, stderr: r.stderr };
+    };
+
+    const plan = (await json(["study", "plan", module, "--out", manifest, "--shards", "2", "--json"])).value;
+    assert.deepEqual([plan["study"], plan["manifest"], plan["cells"], plan["replications"], plan["plannedShards"]], ["schema-study", manifest, 2, 4, 2]);
+    const run0 = (await json(["study", "run", manifest, "--shard", "0", "--of", "2", "--workers", "2", "--json"])).value;
+    assert.deepEqual(run0["computed"], run0["units"]);
+    assert.deepEqual(run0["failed"], []);
+
+    const partial = await json(["study", "merge", manifest, "--cache", join(dir, "cache"), "--json"], 1);
+    assert.equal(partial.value["complete"], false);
+    assert.ok((partial.value["missing"] as unknown[]).length > 0, "shard 1's units are missing");
+    assert.deepEqual(partial.value["cells"], []);
+    assert.match(partial.stderr, /missing \d+ of 4 unit\(s\)/, "the lines on stderr stay");
+    assert.ok(!validator("study-merge")({ ...partial.value, complete: true }), "an incomplete merge that claims to be complete is rejected");
+
+    const run1 = (await json(["study", "run", manifest, "--shard", "1", "--of", "2", "--workers", "2", "--json"])).value;
+    const missing = (partial.value["missing"] as { unit: string }[]).map((u) => u.unit);
+    assert.deepEqual([...(run1["computed"] as string[])].sort(), missing.sort(), "shard 1 computes what the merge named as missing");
+    const merged = (await json(["study", "merge", manifest, "--cache", join(dir, "cache"), "--json"])).value;
+    assert.deepEqual([merged["complete"], merged["mergedCells"], merged["cacheDirectory"]], [true, 2, join(dir, "cache")]);
+    const cells = merged["cells"] as { axes: { lambda: number }; system: { samples: unknown }; tail: number[]; meanQueueLength: { mean: number } }[];
+    assert.deepEqual(cells.map((c) => c.axes.lambda), [0.5, 0.7]);
+    for (const c of cells) {
+      assert.equal(c.system.samples, "inf");
+      assert.equal(c.tail[0], 1);
+      assert.ok(c.meanQueueLength.mean > 0);
+    }
+  } finally {
+    if (savedCache === undefined) delete process.env["MP_CACHE_DIR"];
+    else process.env["MP_CACHE_DIR"] = savedCache;
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -4,9 +4,11 @@ import { loadStudyDefinition } from "../../study/loadStudyDefinition";
 import { type UnitProblem, mergeStudyResults } from "../../study/mergeStudyResults";
 import { readStudyManifest } from "../../study/readStudyManifest";
 import { runStudyShard } from "../../study/runStudyShard";
+import type { StudyCellResult } from "../../study/runStudy";
 import { slurmScript } from "../../study/slurmScript";
 import { writeStudyManifest } from "../../study/studyManifest";
 import type { CliCommandGroup, FlagDeclaration, ParsedFlags, PositionalDeclaration } from "../args";
+import { systemJson } from "../policyFlags";
 
 const OVERVIEW_TEXT = `Runs a study (the cells of studyGrid, as runStudy takes them) as independent shards on other machines: a
 Slurm job array, a Kubernetes Indexed Job or GNU parallel; then merges the results into the results cache,
@@ -31,13 +33,15 @@ exactly one shard for a given N; every task of one run must use the same N.`;
 const MERGE_TEXT = `Gathers the unit results; summarises each cell from all its replications exactly as runStudy does; writes
 each cell into the results cache under the key runStudy uses, and the study's DataFrame (studyFrame) as
 <out>/<study>.csv with its tails in long form (tailFrame) as <out>/<study>-tails.csv. Names every missing or
-failed unit and exits 1 if any; cells whose units are all done are merged anyway.`;
+failed unit and exits 1 if any; cells whose units are all done are merged anyway. With --json the object names
+them too (complete false, no cells) and the exit status is the same.`;
 
 const SLURM_TEXT = `Prints an sbatch script for a job array with one task per shard and a throttle (at most M tasks at once). It
 does not submit it: "migration-penalties study slurm m.json > job.sh && sbatch job.sh". The script runs this
 checkout's dist/cli/main.js with this Node.js (absolute paths): build first (npm run build).
 
-To run some tasks again: sbatch --array=3,5 job.sh (the script keeps --of N).`;
+To run some tasks again: sbatch --array=3,5 job.sh (the script keeps --of N).
+It has no --json: what it prints is the script itself.`;
 
 const RUN_EXIT = `0 when every unit of the shard is done, 1 when one failed (it leaves <unit>.failed.json), 2 for a
 bad command line or a shard out of range.`;
@@ -46,6 +50,8 @@ const RESULTS_FLAG: FlagDeclaration = {
   name: "results", kind: "string", group: "files", metavar: "DIR",
   help: "folder of the result files (default: <manifest folder>/<manifest name>-results)",
 };
+
+const JSON_FLAG: FlagDeclaration = { name: "json", kind: "boolean", group: "output", help: "print one JSON object (see JSON below)" };
 
 const PLAN_FLAGS: readonly FlagDeclaration[] = [
   { name: "out", kind: "string", group: "files", metavar: "FILE", required: true, requiredHelp: "the manifest file to write", help: "where to write the manifest" },
@@ -57,6 +63,7 @@ const PLAN_FLAGS: readonly FlagDeclaration[] = [
     name: "replications-per-unit", kind: "integer", group: "units", metavar: "K", min: 1, max: 10_000, defaultHelp: "whole cells, or the split chosen for --shards",
     help: "at most K replications per unit",
   },
+  JSON_FLAG,
 ];
 
 const RUN_FLAGS: readonly FlagDeclaration[] = [
@@ -65,12 +72,14 @@ const RUN_FLAGS: readonly FlagDeclaration[] = [
   RESULTS_FLAG,
   { name: "workers", kind: "integer", group: "run", metavar: "W", min: 1, max: 256, defaultHelp: "SLURM_CPUS_PER_TASK, else the available cores", help: "replications at once on worker threads" },
   { name: "force", kind: "boolean", group: "run", help: "compute the shard's units again even when their results exist" },
+  JSON_FLAG,
 ];
 
 const MERGE_FLAGS: readonly FlagDeclaration[] = [
   RESULTS_FLAG,
   { name: "cache", kind: "string", group: "files", metavar: "DIR", help: "the results cache (default: MP_CACHE_DIR, else <project>/data/cache)" },
   { name: "out", kind: "string", group: "files", metavar: "DIR", help: "folder of the CSV files (default: the manifest's folder)" },
+  JSON_FLAG,
 ];
 
 const SLURM_FLAGS: readonly FlagDeclaration[] = [
@@ -113,6 +122,15 @@ async function plan(flags: ParsedFlags): Promise<number> {
     ...(perUnit !== undefined ? { replicationsPerUnit: perUnit } : {}),
   });
   const replications = manifest.cells.reduce((s, c) => s + c.replications, 0);
+  if (flags.boolean("json")) {
+    const { codeHash, packageVersion, commit, dirty, codeTree, node } = manifest.code;
+    process.stdout.write(`${JSON.stringify({
+      study: manifest.study.name, seed: manifest.study.seed, manifest: resolve(out), manifestHash: manifest.manifestHash,
+      plannedShards: manifest.plannedShards, cells: manifest.cells.length, replications, units: manifest.units.length,
+      code: { codeHash, packageVersion, commit, dirty, codeTree, node },
+    })}\n`);
+    return 0;
+  }
   process.stdout.write([
     `planned study "${manifest.study.name}": ${manifest.cells.length} cell(s), ${replications} replication(s) in ${manifest.units.length} unit(s), for ${manifest.plannedShards} shard(s)`,
     `manifest ${resolve(out)}`,
@@ -161,8 +179,13 @@ async function run(flags: ParsedFlags, env: NodeJS.ProcessEnv): Promise<number> 
     ...(workers !== undefined ? { workers } : {}),
     force: flags.boolean("force"),
   });
-  process.stdout.write(`shard ${summary.shard} of ${summary.shards}: ${summary.units.length} unit(s): ${summary.computed.length} computed, ` +
-    `${summary.skipped.length} already done, ${summary.failed.length} failed; results in ${summary.resultsDirectory}\n`);
+  if (flags.boolean("json")) {
+    const { shard: i, shards: n, resultsDirectory, units, computed, skipped, failed } = summary;
+    process.stdout.write(`${JSON.stringify({ shard: i, shards: n, resultsDirectory, units, computed, skipped, failed })}\n`);
+  } else {
+    process.stdout.write(`shard ${summary.shard} of ${summary.shards}: ${summary.units.length} unit(s): ${summary.computed.length} computed, ` +
+      `${summary.skipped.length} already done, ${summary.failed.length} failed; results in ${summary.resultsDirectory}\n`);
+  }
   for (const f of summary.failed) process.stderr.write(`failed: ${f.unit}: ${f.error}\n`);
   return summary.failed.length > 0 ? 1 : 0;
 }
@@ -178,10 +201,20 @@ async function merge(flags: ParsedFlags): Promise<number> {
     ...(out !== undefined ? { out } : {}),
   });
   const manifest = readStudyManifest(file);
+  const json = flags.boolean("json");
+  if (json) {
+    process.stdout.write(`${JSON.stringify({
+      study: manifest.study.name, complete: summary.complete, mergedCells: summary.mergedCells, cellCount: manifest.cells.length,
+      cacheDirectory: summary.cacheDirectory ?? null, frameFile: summary.frameFile ?? null, tailFile: summary.tailFile ?? null,
+      missing: summary.missing, failed: summary.failed, cells: (summary.study?.cells ?? []).map((c, k) => cellJson(c, k)),
+    })}\n`);
+  }
   if (summary.complete) {
-    process.stdout.write(`merged all ${summary.mergedCells} cell(s) of study "${manifest.study.name}" into the results cache` +
-      ` (${summary.study?.cells[0]?.cacheFile.replace(/\/[^/]*$/, "")})\n` +
-      `wrote ${summary.frameFile}\nwrote ${summary.tailFile}\n`);
+    if (!json) {
+      process.stdout.write(`merged all ${summary.mergedCells} cell(s) of study "${manifest.study.name}" into the results cache` +
+        ` (${summary.cacheDirectory})\n` +
+        `wrote ${summary.frameFile}\nwrote ${summary.tailFile}\n`);
+    }
     return 0;
   }
   const line = (u: UnitProblem): string =>
@@ -196,6 +229,20 @@ async function merge(flags: ParsedFlags): Promise<number> {
     `script: sbatch --array=${shards.join(",")} job.sh), then merge again\n`);
   process.stderr.write(lines.join(""));
   return 1;
+}
+
+/**
+ * One merged cell as `study merge --json` prints it: its axes and system (as every command writes a system), its
+ * replications and events, the estimates with their 95% intervals, the tail (tail[0] = 1) and the stability
+ * verdict. Cost O(tail length).
+ */
+function cellJson(cell: StudyCellResult, index: number): Record<string, unknown> {
+  const p = cell.point;
+  return {
+    index, key: cell.key, axes: cell.axes, system: systemJson(cell.system), seed: cell.seed, replications: p.replications, events: p.events,
+    meanQueueLength: p.meanQueueLength, meanDelay: p.meanDelay, migrationFraction: p.migrationFraction, tail: p.tail,
+    stability: p.stability, cacheFile: cell.cacheFile,
+  };
 }
 
 async function slurm(flags: ParsedFlags): Promise<number> {
@@ -247,7 +294,7 @@ export const command: CliCommandGroup = {
     },
     {
       name: "merge", summary: "the cells into the results cache, the study's tables as CSV", description: MERGE_TEXT, positionals: [MANIFEST],
-      flags: () => MERGE_FLAGS, examples: ["study merge runs/cluster.json"], run: merge,
+      flags: () => MERGE_FLAGS, examples: ["study merge runs/cluster.json", "study merge runs/cluster.json --json"], run: merge,
     },
     {
       name: "slurm", summary: "prints an sbatch script: a job array, one task per shard", description: SLURM_TEXT, positionals: [MANIFEST],
