@@ -22,32 +22,7 @@ import {
 } from "../src/study/index";
 import { manifestBodyHash, manifestText } from "../src/study/studyManifest";
 import { readUnitResult, unitResultFile } from "../src/study/unitResults";
-
-/**
- * Runs `fn` with the text it writes to stdout and stderr captured. Unlike test/support/captureOutput, writes
- * of binary chunks pass through: the test runner reports earlier tests on stdout in binary while the next test
- * runs, and capturing those would lose their reports.
- */
-async function captureOutput(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const capture = (into: string[], original: typeof process.stdout.write) => ((chunk: unknown, ...rest: unknown[]) => {
-    if (typeof chunk !== "string") return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-    into.push(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture(out, writeOut);
-  process.stderr.write = capture(err, writeErr);
-  try {
-    const code = await fn();
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+import { captureOutput } from "./support/captureOutput";
 
 const root = resolve(__dirname, "..");
 const tmp = mkdtempSync(join(tmpdir(), "mp-shards-"));
