@@ -203,3 +203,51 @@ test("a kernel killed by SIGKILL or exiting with a status is named, with the cel
     }),
   );
 });
+
+test("two notebooks at once (MP_REPORT_JOBS=2): the report lists them in order; after a failure no later notebook starts, the running one finishes", { skip }, async () => {
+  const work = makeWork();
+  try {
+    const folder = join(work.dir, "notebooks");
+    mkdirSync(folder);
+    copyFileSync(join(__dirname, "report-fixture-failing-runtime.ipynb"), join(folder, "a-failing.ipynb"));
+    const notebook = (source: string): string => JSON.stringify({
+      cells: [{ cell_type: "code", execution_count: null, id: "c00", metadata: {}, outputs: [], source }],
+      metadata: { kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" } },
+      nbformat: 4, nbformat_minor: 5,
+    });
+    // b outlives a's failure, so a's lane is free first and must not start c.
+    writeFileSync(join(folder, "b-slow.ipynb"), notebook('await new Promise((resolve) => setTimeout(resolve, 8000));\nconsole.log("b done");'));
+    writeFileSync(join(folder, "c-later.ipynb"), notebook('console.log("c ran");'));
+    const run = await runReport({ ...work, env: { ...work.env, MP_REPORT_JOBS: "2" } }, folder, false);
+    killSurvivors(run.survivors);
+    assert.deepEqual(run.survivors, [], "no process of the run outlives it");
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /Running 3 notebooks in quick mode \(MP_MODE=quick\), 2 at once \(MP_REPORT_JOBS\)/);
+    const started = (name: string): number => run.stderr.indexOf(`${name}: starting the kernel`);
+    assert.ok(started("[1/3] a-failing.ipynb") >= 0 && started("[2/3] b-slow.ipynb") >= 0, run.stderr);
+    assert.ok(started("[2/3] b-slow.ipynb") < run.stderr.indexOf("a-failing.ipynb failed in cell index 3"), "b started before a failed");
+    assert.equal(started("[3/3] c-later.ipynb"), -1, "c did not start");
+    assert.match(run.stderr, /\[2\/3\] b-slow\.ipynb: ok in/);
+    const index = readFileSync(join(work.dir, "reports", "index.html"), "utf8");
+    const rows = [...index.matchAll(/<tr[^>]*><td>(?:<a [^>]*>)?([a-c]-[a-z]+\.ipynb)/g)].map((m) => m[1]);
+    assert.deepEqual(rows, ["a-failing.ipynb", "b-slow.ipynb", "c-later.ipynb"], "in name order");
+    assert.match(index, /<tr class="skipped"><td>c-later\.ipynb<\/td><td>not run<\/td>/);
+    assert.ok(existsSync(join(work.dir, "reports", "b-slow.html")), "the notebook that was running is in the report");
+  } finally {
+    rmSync(work.dir, { recursive: true, force: true });
+  }
+});
+
+test("MP_REPORT_JOBS out of range is refused, naming it and the range, before any notebook runs", { skip }, async () => {
+  const work = makeWork();
+  try {
+    const notebook = join(work.dir, "sleeps.ipynb");
+    copyFileSync(join(__dirname, "report-fixture-sleeps.ipynb"), notebook);
+    const run = await runReport({ ...work, env: { ...work.env, MP_REPORT_JOBS: "0" } }, notebook, false);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /MP_REPORT_JOBS = "0" is out of range: an integer in \[1, 8\]/);
+    assert.ok(!existsSync(work.env["MP_TEST_STARTED"]!), "no notebook ran");
+  } finally {
+    rmSync(work.dir, { recursive: true, force: true });
+  }
+});

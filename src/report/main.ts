@@ -4,12 +4,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { ParameterError } from "../model/parameterError";
 import { jupyterEnvironment } from "./jupyterEnvironment";
 import { reportProjectRoot } from "./projectRoot";
 import { runMode, type RunMode } from "./runMode";
-import { runNotebookReport } from "./runNotebookReport";
+import { MAX_REPORT_CONCURRENCY, runNotebookReport } from "./runNotebookReport";
 import { tslabKernelspecProblem } from "./tslabKernelspecProblem";
 
 const usage = `Usage: npm run report [-- [options] [notebook.ipynb | folder ...]]
@@ -29,6 +30,8 @@ Environment:
   MP_*                 any other MP_ variable reaches the notebooks unchanged (process.env in a cell)
   MP_JUPYTER           the jupyter command (default /usr/bin/jupyter, else jupyter on PATH)
   MP_PYTHON            the Python with Jupyter's nbformat, to trust executed notebooks (default /usr/bin/python3)
+  MP_REPORT_JOBS       notebooks executed at once, 1 to 8 (default 2 on two or more cores, else 1); they start in
+                       name order, and after a failure no further notebook starts
 
 Ctrl-C (SIGINT) or SIGTERM stops the run and every process it started (nbconvert, the kernel); the
 previous report stays in place and what ran goes to <report folder>/interrupted/.
@@ -51,6 +54,16 @@ function parseTimeout(name: string, text: string): number {
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value) || value <= 0) {
     throw new ParameterError(name, text, "a positive number of seconds");
+  }
+  return value;
+}
+
+/** MP_REPORT_JOBS: notebooks at once; default 2 where there are two cores (their single-threaded phases overlap). */
+function reportConcurrency(text: string | undefined): number {
+  if (text === undefined || text.trim() === "") return Math.min(2, availableParallelism());
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_REPORT_CONCURRENCY) {
+    throw new ParameterError("MP_REPORT_JOBS", text, `an integer in [1, ${MAX_REPORT_CONCURRENCY}]`);
   }
   return value;
 }
@@ -200,7 +213,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   let timeoutSeconds = args.timeoutSeconds;
+  let concurrency: number;
   try {
+    concurrency = reportConcurrency(process.env["MP_REPORT_JOBS"]);
     const fromEnv = process.env["MP_NOTEBOOK_TIMEOUT"];
     if (timeoutSeconds === undefined && fromEnv !== undefined && fromEnv !== "") {
       timeoutSeconds = parseTimeout("MP_NOTEBOOK_TIMEOUT", fromEnv);
@@ -211,7 +226,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (stop.signal.aborted) return interruptedCode();
   const outDir = resolve(args.outDir ?? join(root, "reports"));
-  process.stderr.write(`Running ${notebooks.length} notebook${notebooks.length === 1 ? "" : "s"} in ${mode} mode (MP_MODE=${mode}); report in ${outDir}\n`);
+  const atOnce = Math.min(concurrency, notebooks.length);
+  process.stderr.write(`Running ${notebooks.length} notebook${notebooks.length === 1 ? "" : "s"} in ${mode} mode (MP_MODE=${mode})` +
+    `${atOnce > 1 ? `, ${atOnce} at once (MP_REPORT_JOBS)` : ""}; report in ${outDir}\n`);
   const result = await runNotebookReport({
     root,
     notebooks,
@@ -223,6 +240,7 @@ async function main(argv: readonly string[]): Promise<number> {
     env,
     interactive: process.stderr.isTTY === true,
     signal: stop.signal,
+    concurrency,
   });
   if (result.interrupted) return interruptedCode();
   process.stderr.write(`${result.ok ? "Report" : "Report (with the failure)"}: ${result.indexPath}\n`);

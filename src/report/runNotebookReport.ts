@@ -43,7 +43,18 @@ export interface NotebookReportOptions {
    * Its `reason` (for example "SIGINT") is named in the messages.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Notebooks executed at once: an integer in [1, 8]; default 1. Two on two cores overlap one notebook's
+   * single-threaded phases (kernel start, TypeScript compile, exact and mean-field solves, HTML export) with the
+   * other's work. Notebooks start in order; after a failure or an interrupt no further notebook starts, and
+   * the ones already running finish (a failure) or are interrupted (a signal). With more than one, progress is
+   * written as whole lines, not redrawn.
+   */
+  readonly concurrency?: number;
 }
+
+/** The largest `concurrency` of runNotebookReport. */
+export const MAX_REPORT_CONCURRENCY = 8;
 
 /** The outcome of a report run. */
 export interface NotebookReportResult {
@@ -75,11 +86,11 @@ function signalName(signal: AbortSignal | undefined): string {
 }
 
 /**
- * Runs the notebooks one after the other and writes the report: for each notebook the executed
+ * Runs the notebooks (one after the other, or `concurrency` at once) and writes the report: for each notebook the executed
  * notebook (outDir/<name>.ipynb, then `jupyter trust`ed so that classic Notebook runs its scripts when it
  * is opened) and its HTML export (outDir/<name>.html, `jupyter nbconvert --to html`), and
  * outDir/index.html linking them (`reportIndexHtml`). Progress goes to the terminal: which notebook,
- * which cell, elapsed time. The run stops at the first failing notebook: the message names the notebook,
+ * which cell, elapsed time. The run stops at the first failing notebook (no later notebook starts): the message names the notebook,
  * the failing cell (index and first source line) and its real error text (or how the kernel died: exit
  * code or signal); index.html is still written, with the failure and the notebooks not run.
  *
@@ -111,144 +122,166 @@ function signalName(signal: AbortSignal | undefined): string {
  */
 export async function runNotebookReport(options: NotebookReportOptions): Promise<NotebookReportResult> {
   const write = options.write ?? ((text: string) => void process.stderr.write(text));
-  const interactive = options.interactive ?? false;
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_REPORT_CONCURRENCY) {
+    throw new RangeError(`concurrency = ${String(concurrency)} is out of range: an integer in [1, ${MAX_REPORT_CONCURRENCY}]`);
+  }
+  // One redrawn line cannot show two notebooks: with more than one at once, progress goes as whole lines.
+  const interactive = (options.interactive ?? false) && concurrency === 1;
   const startedAt = new Date().toISOString();
   const signal = options.signal;
   const stagingDir = stagingFolderFor(options.outDir, keptFromEarlierReport);
   const hookDir = mkdtempSync(join(tmpdir(), "mp-report-"));
   const hookConfigPath = join(hookDir, "mp_report_hooks.py");
   writeFileSync(hookConfigPath, nbconvertHookConfig);
-  const entries: ReportNotebookEntry[] = [];
   const count = options.notebooks.length;
+  const slots: (ReportNotebookEntry | undefined)[] = new Array<ReportNotebookEntry | undefined>(count).fill(undefined);
   let ok = true;
   let interrupted = false;
-  try {
-    for (const [k, notebookPath] of options.notebooks.entries()) {
+  let next = 0;
+  // Each lane takes the next notebook in order until none is left or the run has stopped; a notebook's entry
+  // goes to its own slot, so the report lists them in order whatever finished first.
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const k = next++;
+      const notebookPath = options.notebooks[k] as string;
       const name = basename(notebookPath);
-      const tag = `[${k + 1}/${count}] ${name}`;
       if (signal?.aborted === true && ok && !interrupted) {
         interrupted = true;
         ok = false;
       }
       if (!ok) {
-        entries.push({ name, status: "not run", durationMs: null });
+        slots[k] = { name, status: "not run", durationMs: null };
         continue;
       }
-      const started = Date.now();
-      let cellText = "starting the kernel";
-      const show = (final = false): void => {
-        const line = `${tag}: ${cellText}, ${formatDuration(Date.now() - started)}`;
-        if (interactive) write(`\r${line}\u001b[K${final ? "\n" : ""}`);
-        else write(`${line}\n`);
-      };
-      show();
-      const ticker = setInterval(() => show(), interactive ? 1000 : 30000);
-      const run = await executeNotebook(notebookPath, {
-        jupyter: options.jupyter,
-        outDir: stagingDir,
-        hookConfigPath,
-        timeoutSeconds: options.timeoutSeconds,
-        env: options.env,
-        ...(signal !== undefined ? { signal } : {}),
-        onCell: (cellIndex, cellCount) => {
-          cellText = `running cell index ${cellIndex} (of ${cellCount} cells)`;
-          if (interactive) show();
-        },
-      });
-      clearInterval(ticker);
-      if (run.interrupted) {
-        ok = false;
-        interrupted = true;
-        cellText = `INTERRUPTED (${signalName(signal)})`;
-        show(true);
-        const failure = run.failure;
-        const where = failure
-          ? ` while cell index ${failure.cellIndex} was running (first line: ${JSON.stringify(failure.firstLine)})`
-          : "";
-        write(`\nInterrupted (${signalName(signal)})${where} in ${notebookPath}; every process of the run was ended.\n`);
-        // The partly executed notebook, marked as interrupted, takes the executed notebook's place in interrupted/.
-        if (run.failedNotebookPath) {
-          renameSync(run.failedNotebookPath, run.executedPath);
-          if (readdirSync(dirname(run.failedNotebookPath)).length === 0) rmdirSync(dirname(run.failedNotebookPath));
-        }
-        entries.push({
-          name,
-          status: "interrupted",
-          durationMs: run.durationMs,
-          ...(run.failedNotebookPath ? { notebook: relative(stagingDir, run.executedPath) } : {}),
-          ...(failure !== undefined ? { failure } : {}),
-        });
-        continue;
-      }
-      if (!run.ok) {
-        ok = false;
-        cellText = run.timedOut || run.failure?.stop === "timeout" ? "TIMED OUT" : "FAILED";
-        show(true);
-        const failure = run.failure;
-        const where = failure
-          ? `in cell index ${failure.cellIndex} (first line: ${JSON.stringify(failure.firstLine)})`
-          : "before any cell could be identified";
-        write(`\nNotebook ${notebookPath} failed ${where}:\n\n`);
-        write(`${(failure?.errorText ?? run.detail).replace(/^/gm, "    ")}\n\n`);
-        if (run.failedNotebookPath) {
-          write(`The partly executed notebook is ${join(options.outDir, relative(stagingDir, run.failedNotebookPath))}\n`);
-        }
-        entries.push({
-          name,
-          status: "failed",
-          durationMs: run.durationMs,
-          ...(run.failedNotebookPath ? { notebook: relative(stagingDir, run.failedNotebookPath) } : {}),
-          failure: failure ?? { cellIndex: -1, firstLine: "", errorText: run.detail },
-        });
-        continue;
-      }
-      cellText = "exporting HTML";
-      if (interactive) show();
-      const html = await runCommand(options.jupyter, ["nbconvert", "--to", "html", "--output-dir", stagingDir, run.executedPath], {
-        env: options.env,
-        timeoutMs: 300000,
-        ...(signal !== undefined ? { signal } : {}),
-      });
-      // `jupyter trust` is nbformat's TrustNotebookApp; Debian ships it without the jupyter-trust launcher.
-      const trust = await runCommand(options.python, ["-m", "nbformat.sign", run.executedPath], {
-        env: options.env,
-        timeoutMs: 120000,
-        ...(signal !== undefined ? { signal } : {}),
-      });
-      const htmlPath = join(stagingDir, `${basename(notebookPath, ".ipynb")}.html`);
-      if (html.interrupted || trust.interrupted) {
-        ok = false;
-        interrupted = true;
-        show(true);
-        write(`\nInterrupted (${signalName(signal)}) while exporting ${run.executedPath}; every process of the run was ended.\n`);
-        entries.push({ name, status: "interrupted", durationMs: run.durationMs, notebook: relative(stagingDir, run.executedPath) });
-        continue;
-      }
-      if (html.status !== 0 || !existsSync(htmlPath) || trust.status !== 0) {
-        ok = false;
-        cellText = "FAILED";
-        show(true);
-        write(`\nExporting or trusting ${run.executedPath} failed:\n${(html.status !== 0 ? html.stderr : trust.stderr).trimEnd()}\n`);
-        entries.push({ name, status: "failed", durationMs: run.durationMs, notebook: relative(stagingDir, run.executedPath) });
-        continue;
-      }
-      cellText = "ok";
-      write(interactive ? `\r${tag}: ok in ${formatDuration(run.durationMs)}\u001b[K\n` : `${tag}: ok in ${formatDuration(run.durationMs)}\n`);
-      let claims: Claim[] = [];
       try {
-        claims = notebookClaims(run.executedPath);
+        slots[k] = await runOne(k, notebookPath, name);
       } catch (error) {
-        write(`${tag}: its claims could not be read (${error instanceof Error ? error.message : String(error)})\n`);
+        ok = false; // an error of the runner itself: the other lanes start nothing more
+        throw error;
       }
-      entries.push({
-        name,
-        status: "ok",
-        durationMs: run.durationMs,
-        html: relative(stagingDir, htmlPath),
-        notebook: relative(stagingDir, run.executedPath),
-        ...(claims.length > 0 ? { claims } : {}),
-      });
     }
+  };
+  const runOne = async (k: number, notebookPath: string, name: string): Promise<ReportNotebookEntry> => {
+    const tag = `[${k + 1}/${count}] ${name}`;
+    const started = Date.now();
+    let cellText = "starting the kernel";
+    const show = (final = false): void => {
+      const line = `${tag}: ${cellText}, ${formatDuration(Date.now() - started)}`;
+      if (interactive) write(`\r${line}\u001b[K${final ? "\n" : ""}`);
+      else write(`${line}\n`);
+    };
+    show();
+    const ticker = setInterval(() => show(), interactive ? 1000 : 30000);
+    const run = await executeNotebook(notebookPath, {
+      jupyter: options.jupyter,
+      outDir: stagingDir,
+      hookConfigPath,
+      timeoutSeconds: options.timeoutSeconds,
+      env: options.env,
+      ...(signal !== undefined ? { signal } : {}),
+      onCell: (cellIndex, cellCount) => {
+        cellText = `running cell index ${cellIndex} (of ${cellCount} cells)`;
+        if (interactive) show();
+      },
+    });
+    clearInterval(ticker);
+    if (run.interrupted) {
+      ok = false;
+      interrupted = true;
+      cellText = `INTERRUPTED (${signalName(signal)})`;
+      show(true);
+      const failure = run.failure;
+      const where = failure
+        ? ` while cell index ${failure.cellIndex} was running (first line: ${JSON.stringify(failure.firstLine)})`
+        : "";
+      write(`\nInterrupted (${signalName(signal)})${where} in ${notebookPath}; every process of the run was ended.\n`);
+      // The partly executed notebook, marked as interrupted, takes the executed notebook's place in interrupted/.
+      if (run.failedNotebookPath) {
+        renameSync(run.failedNotebookPath, run.executedPath);
+        if (readdirSync(dirname(run.failedNotebookPath)).length === 0) rmdirSync(dirname(run.failedNotebookPath));
+      }
+      return {
+        name,
+        status: "interrupted",
+        durationMs: run.durationMs,
+        ...(run.failedNotebookPath ? { notebook: relative(stagingDir, run.executedPath) } : {}),
+        ...(failure !== undefined ? { failure } : {}),
+      };
+    }
+    if (!run.ok) {
+      ok = false;
+      cellText = run.timedOut || run.failure?.stop === "timeout" ? "TIMED OUT" : "FAILED";
+      show(true);
+      const failure = run.failure;
+      const where = failure
+        ? `in cell index ${failure.cellIndex} (first line: ${JSON.stringify(failure.firstLine)})`
+        : "before any cell could be identified";
+      write(`\nNotebook ${notebookPath} failed ${where}:\n\n`);
+      write(`${(failure?.errorText ?? run.detail).replace(/^/gm, "    ")}\n\n`);
+      if (run.failedNotebookPath) {
+        write(`The partly executed notebook is ${join(options.outDir, relative(stagingDir, run.failedNotebookPath))}\n`);
+      }
+      return {
+        name,
+        status: "failed",
+        durationMs: run.durationMs,
+        ...(run.failedNotebookPath ? { notebook: relative(stagingDir, run.failedNotebookPath) } : {}),
+        failure: failure ?? { cellIndex: -1, firstLine: "", errorText: run.detail },
+      };
+    }
+    cellText = "exporting HTML";
+    if (interactive) show();
+    const html = await runCommand(options.jupyter, ["nbconvert", "--to", "html", "--output-dir", stagingDir, run.executedPath], {
+      env: options.env,
+      timeoutMs: 300000,
+      ...(signal !== undefined ? { signal } : {}),
+    });
+    // `jupyter trust` is nbformat's TrustNotebookApp; Debian ships it without the jupyter-trust launcher.
+    const trust = await runCommand(options.python, ["-m", "nbformat.sign", run.executedPath], {
+      env: options.env,
+      timeoutMs: 120000,
+      ...(signal !== undefined ? { signal } : {}),
+    });
+    const htmlPath = join(stagingDir, `${basename(notebookPath, ".ipynb")}.html`);
+    if (html.interrupted || trust.interrupted) {
+      ok = false;
+      interrupted = true;
+      show(true);
+      write(`\nInterrupted (${signalName(signal)}) while exporting ${run.executedPath}; every process of the run was ended.\n`);
+      return { name, status: "interrupted", durationMs: run.durationMs, notebook: relative(stagingDir, run.executedPath) };
+    }
+    if (html.status !== 0 || !existsSync(htmlPath) || trust.status !== 0) {
+      ok = false;
+      cellText = "FAILED";
+      show(true);
+      write(`\nExporting or trusting ${run.executedPath} failed:\n${(html.status !== 0 ? html.stderr : trust.stderr).trimEnd()}\n`);
+      return { name, status: "failed", durationMs: run.durationMs, notebook: relative(stagingDir, run.executedPath) };
+    }
+    cellText = "ok";
+    write(interactive ? `\r${tag}: ok in ${formatDuration(run.durationMs)}\u001b[K\n` : `${tag}: ok in ${formatDuration(run.durationMs)}\n`);
+    let claims: Claim[] = [];
+    try {
+      claims = notebookClaims(run.executedPath);
+    } catch (error) {
+      write(`${tag}: its claims could not be read (${error instanceof Error ? error.message : String(error)})\n`);
+    }
+    return {
+      name,
+      status: "ok",
+      durationMs: run.durationMs,
+      html: relative(stagingDir, htmlPath),
+      notebook: relative(stagingDir, run.executedPath),
+      ...(claims.length > 0 ? { claims } : {}),
+    };
+  };
+  let entries: ReportNotebookEntry[] = [];
+  try {
+    // Every lane settles before anything is cleaned up, so no notebook still writes into the staging folder.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, count) }, () => lane()));
+    const broken = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
+    if (broken !== undefined) throw broken.reason;
+    entries = slots.map((e, k) => e ?? { name: basename(options.notebooks[k] as string), status: "not run", durationMs: null });
   } catch (error) {
     rmSync(stagingDir, { recursive: true, force: true });
     throw error;
