@@ -284,10 +284,12 @@ test("the layout probe in headless Chromium: a chart whose div narrows after dra
   // cuts off the bottom of the chart, where the x-axis title is. Here the output narrows after the chart
   // is drawn the way it does in a report: the page grows while it loads and its vertical scrollbar appears.
   const figure = lineFigure([{ name: "a", x: [0, 1, 2], y: [3, 1, 2] }], { title: "t", xTitle: "time (mean service times)", yTitle: "y" });
-  const page = (chart: string): string => `<!DOCTYPE html><html><head><style>
+  // The output narrows once the chart is drawn (a second after load, in Chromium's virtual time), as when the page's
+  // vertical scrollbar appears; the charset is stated so that Chromium never guesses the page's encoding.
+  const page = (chart: string): string => `<!DOCTYPE html><html><head><meta charset="utf-8"><style>
     body { margin: 0; } .jp-RenderedHTMLCommon svg { max-width: 100%; height: auto; }
-  </style></head><body><div class="jp-Cell"><div class="jp-RenderedHTMLCommon">${plotlyBundleHtml()}${chart}</div></div>
-  <div style="height: 3000px"></div></body></html>`;
+  </style></head><body><div class="jp-Cell"><div class="jp-RenderedHTMLCommon" id="out">${plotlyBundleHtml()}${chart}</div></div>
+  <script>setTimeout(function () { document.getElementById("out").style.width = "85%"; }, 1000);</script></body></html>`;
   const dir = mkdtempSync(join(tmpdir(), "mp-layout-"));
   try {
     const run = (html: string): ReturnType<typeof renderedPageCheck> => {
@@ -304,7 +306,7 @@ test("the layout probe in headless Chromium: a chart whose div narrows after dra
     assert.equal(followed.figuresDrawn, 1);
     assert.deepEqual(followed.problems, []);
     // Without the redraw (figureHtml before it followed its div), the probe sees the title cut off.
-    const fixedSize = run(page(chart.replace("follow(el); return;", "return;")));
+    const fixedSize = run(page(chart.replace(".then(function () { follow(el); })", "")));
     assert.equal(fixedSize.figuresDrawn, 1);
     assert.deepEqual(fixedSize.clippedTitles.map((c) => [c.where, c.title]), [["cell index 0 chart 1", "x-axis title \u201ctime (mean service times)\u201d"]]);
   } finally {

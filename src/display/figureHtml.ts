@@ -28,7 +28,9 @@ function scriptSafeJson(value: unknown): string {
  * because classic Notebook 6 runs an output's scripts before the output is attached to the page. If
  * Plotly never arrives (a saved notebook whose bundle output was lost), the div shows a note saying
  * how to get the chart back instead of staying silently empty. Once drawn, the chart is redrawn at its
- * div's width whenever that changes (a ResizeObserver): plotly's `responsive` follows only window
+ * div's width whenever that differs from the width it was drawn at (a ResizeObserver, and every 250 ms for the
+ * first 10 s, since the div may narrow while the chart is drawn and a page that is not painting serves no
+ * ResizeObserver; not for a layout of fixed width): plotly's `responsive` follows only window
  * resizes, and when the page's vertical scrollbar appears after a chart was drawn, the notebook's CSS
  * (`svg { max-width: 100%; height: auto }`) would shrink the drawn chart and cut off its bottom, where
  * the x-axis title is. Pure; cost O(size of the figure).
@@ -50,17 +52,22 @@ export function figureHtml(figure: PlotlyFigure, options: FigureHtmlOptions): st
     "(function () {",
     `  var id = ${scriptSafeJson(options.id)}, figure = ${payload}, waited = 0;`,
     "  function follow(el) {",
-    "    if (!window.ResizeObserver) return;",
-    "    var width = el.clientWidth;",
-    "    new ResizeObserver(function () {",
-    "      if (el.clientWidth === width) return;",
-    "      width = el.clientWidth;",
-    "      window.Plotly.Plots.resize(el); // plotly redraws 100 ms later, outside this callback",
-    "    }).observe(el);",
+    "    if (figure.layout.width) return;",
+    "    // Compared with the width the chart was drawn at, not the div's width when this runs: the div may have",
+    "    // narrowed while the chart was being drawn.",
+    "    function check() {",
+    "      var drawn = el._fullLayout && el._fullLayout.width;",
+    "      if (typeof drawn === 'number' && Math.abs(el.clientWidth - drawn) >= 1) window.Plotly.Plots.resize(el); // redraws 100 ms later",
+    "    }",
+    "    if (window.ResizeObserver) new ResizeObserver(check).observe(el);",
+    "    // A ResizeObserver is served at rendering steps, which a page that is not painting (a headless browser, a",
+    "    // background tab) may not take; while the page loads and grows, look every 250 ms as well, for 10 s.",
+    "    var looks = 0;",
+    "    (function look() { check(); if (++looks < 40) setTimeout(look, 250); })();",
     "  }",
     "  function attempt() {",
     "    var el = document.getElementById(id);",
-    "    if (el && window.Plotly) { window.Plotly.newPlot(el, figure.data, figure.layout, figure.config); follow(el); return; }",
+    "    if (el && window.Plotly) { window.Plotly.newPlot(el, figure.data, figure.layout, figure.config).then(function () { follow(el); }); return; }",
     `    if ((waited += 50) > ${waitMs}) {`,
     "      if (el) el.textContent = 'Plotly is not loaded in this page, so this chart cannot be drawn. ' +",
     "        'Run the notebook from the top (Kernel > Restart & Run All): the first figure of a kernel session embeds plotly.';",
