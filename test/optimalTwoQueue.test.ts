@@ -1,6 +1,6 @@
 /**
  * The optimal two-queue migration rule (src/theory/optimal) against answers known independently:
- * - the band LU against the dense LU with partial pivoting of src/theory/meanfield;
+ * - the envelope LU against the dense LU with partial pivoting of src/theory/meanfield;
  * - never migrating against two M/M/1/N queues (closed form), and against lambda / (1 - lambda) on a large grid;
  * - the evaluation of ABOUNCE and MBOUNCE against a dense solve of the stationary law written here from the
  *   model's definition (its own transition list, not the package's);
@@ -28,7 +28,7 @@ import {
 import { runStudy } from "../src/study/runStudy";
 import { studyCells } from "../src/study/studyGrid";
 import { luSolveInPlace } from "../src/theory/meanfield/luSolve";
-import { BandedLu } from "../src/theory/optimal/bandedLu";
+import { SkylineLu } from "../src/theory/optimal/skylineLu";
 import { evaluateTwoQueueRule } from "../src/theory/optimal/evaluateTwoQueueRule";
 import { optimalTwoQueueRule } from "../src/theory/optimal/optimalTwoQueueRule";
 import { compareTwoQueueRules } from "../src/theory/optimal/compareTwoQueueRules";
@@ -139,26 +139,42 @@ function densePolicyIteration(lambda: number, K: number, N: number): { g: number
 
 // ---------------------------------------------------------------------------------------------------------
 
-test("band LU: solve and transposed solve agree with the dense LU on a random band M-matrix", () => {
-  fc.assert(fc.property(fc.integer({ min: 5, max: 40 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 }),
+test("envelope LU: solve and transposed solve agree with the dense LU on a random sparse M-matrix", () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 20 }),
     fc.integer({ min: 0, max: 2 ** 31 - 1 }), (n, lower, upper, seed) => {
       let state = seed || 1;
       const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
-      const band = new BandedLu(n, lower, upper);
+      // A strictly diagonally dominant Z-matrix (a nonsingular M-matrix) whose rows reach back and forward by
+      // random amounts, so the envelope is ragged and the rows' first columns are not monotone.
       const dense = new Float64Array(n * n);
       for (let i = 0; i < n; i++) {
+        const back = Math.floor(random() * (lower + 1));
+        const forward = Math.floor(random() * (upper + 1));
         let off = 0;
-        for (let j = Math.max(0, i - lower); j <= Math.min(n - 1, i + upper); j++) {
+        for (let j = Math.max(0, i - back); j <= Math.min(n - 1, i + forward); j++) {
           if (j === i || random() < 0.5) continue;
           const v = -random();
           off -= v;
-          band.add(i, j, v);
           dense[i * n + j] = v;
         }
-        const diagonal = off + 0.05 + random(); // strictly diagonally dominant Z-matrix: a nonsingular M-matrix
-        band.add(i, i, diagonal);
-        dense[i * n + i] = diagonal;
+        dense[i * n + i] = off + 0.05 + random();
       }
+      const firstColumn = new Int32Array(n);
+      const firstRow = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        firstColumn[i] = i;
+        firstRow[i] = i;
+      }
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          if (dense[i * n + j] === 0) continue;
+          if (j < firstColumn[i]!) firstColumn[i] = j;
+          if (i < firstRow[j]!) firstRow[j] = i;
+        }
+      }
+      const lu = new SkylineLu(firstColumn, firstRow);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (dense[i * n + j] !== 0) lu.add(i, j, dense[i * n + j]!);
+      assert.equal(lu.values.length, SkylineLu.storedEntries(firstColumn, firstRow));
       const b = Float64Array.from({ length: n }, () => random() - 0.5);
       const denseT = new Float64Array(n * n);
       for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) denseT[r * n + c] = dense[c * n + r]!;
@@ -166,16 +182,24 @@ test("band LU: solve and transposed solve agree with the dense LU on a random ba
       const xT = Float64Array.from(b);
       const y = Float64Array.from(b);
       const yT = Float64Array.from(b);
-      assert.ok(band.factor());
-      band.solve(x);
-      band.solveTransposed(xT);
+      assert.ok(lu.factor());
+      lu.solve(x);
+      lu.solveTransposed(xT);
       assert.ok(luSolveInPlace(Float64Array.from(dense), y, n));
       assert.ok(luSolveInPlace(denseT, yT, n));
       for (let i = 0; i < n; i++) {
         close(x[i]!, y[i]!, 1e-10 * (1 + Math.abs(y[i]!)), `x[${i}]`);
         close(xT[i]!, yT[i]!, 1e-10 * (1 + Math.abs(yT[i]!)), `xT[${i}]`);
       }
-    }), { numRuns: 60, seed: 11 });
+    }), { numRuns: 200, seed: 11 });
+});
+
+test("envelope LU refuses an entry outside the envelope and a solve before factor()", () => {
+  const lu = new SkylineLu(Int32Array.from([0, 0, 2]), Int32Array.from([0, 0, 1]));
+  assert.throws(() => lu.add(2, 0, 1), /outside the envelope/);
+  assert.throws(() => lu.add(0, 2, 1), /outside the envelope/);
+  lu.add(1, 2, -0.5); // column 2's first row is 1: stored
+  assert.throws(() => lu.solve(new Float64Array(3)), /factor\(\) first/);
 });
 
 test("never migrating is two independent M/M/1/N queues (closed form), and lambda/(1 - lambda) on a large grid", () => {
@@ -408,7 +432,7 @@ test("bad input: lambda outside (0, 1), K < 1 or not an integer, bad or too smal
   assert.equal(refused(() => optimalTwoQueueRule(0.5, 2.5)).parameter, "migrationPenalty (K)");
   assert.match(refused(() => optimalTwoQueueRule(0.5, 3, { truncation: 10 })).message, /an integer in \[12, 400\]/);
   assert.equal(refused(() => optimalTwoQueueRule(0.5, 2, { truncation: 401 })).parameter, "truncation (N)");
-  assert.match(refused(() => optimalTwoQueueRule(0.5, 4, { truncation: 400 })).message, /fits in 2 GiB: N = 400 with K = 4 needs 2.40 GiB/);
+  assert.match(refused(() => optimalTwoQueueRule(0.5, 12, { truncation: 400 })).message, /fits in 2 GiB: N = 400 with K = 12 needs 2.04 GiB/);
   assert.match(refused(() => optimalTwoQueueRule(0.5, 101)).message, /^migrationPenalty \(K\) = 101 is out of range: an integer in \[1, 100\]/);
   assert.equal(refused(() => optimalTwoQueueRule(0.5, 2, { truncation: 40, checkTruncation: 40 })).parameter, "checkTruncation");
   assert.equal(refused(() => optimalTwoQueueRule(0.5, 2, { edgeTolerance: 0 })).parameter, "edgeTolerance");

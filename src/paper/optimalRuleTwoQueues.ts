@@ -21,7 +21,7 @@ const DEFAULT_RATIOS = [1.5, 2, 3, 4, 6, 8] as const;
 const DEFAULT_MAX_THRESHOLD = 10;
 /** An optimality gap above this (relative) or an optimum beaten by a rule means a solver bug: the study throws. */
 const CERTIFICATE_TOLERANCE = 1e-7;
-/** The band LU evaluation of no sharing against the M/M/1/N closed form: relative tolerance (rounding only). */
+/** The exact evaluation of no sharing against the M/M/1/N closed form: relative tolerance (rounding only). */
 const CLOSED_FORM_TOLERANCE = 1e-9;
 
 /** Parameters of {@link optimalRuleTwoQueues}. */
@@ -32,7 +32,7 @@ export interface OptimalRuleTwoQueuesParameters {
   readonly truncation?: number;
   /**
    * The larger grid on which a stable rule is evaluated again when its stationary mass at the edge of N exceeds
-   * 1e-5 (compareTwoQueueRules): an integer in [N, 400]; default N (no second try). Costs (M/N)^4 per rule.
+   * 1e-5 (compareTwoQueueRules): an integer in [N, 400]; default N (no second try). Costs about (M/N)^4 per rule.
    */
   readonly ruleTruncation?: number;
   /** MBOUNCE ratios alpha (each > 1); default [1.5, 2, 3, 4, 6, 8]. */
@@ -90,13 +90,14 @@ export interface OptimalRuleTwoQueues {
  *
  * Independent checks (the study throws when one fails): no rule beats the optimum on its chain and the
  * optimality bracket is narrower than 1e-7 relative (both follow from the theory, so a failure is a bug); no
- * sharing evaluated by the band LU solve agrees with the M/M/1/N closed form
+ * sharing evaluated by the LU solve agrees with the M/M/1/N closed form
  * ρ/(1 − ρ) − (N + 1)ρ^(N+1)/(1 − ρ^(N+1)) to 1e-9 relative (the capped chain without sharing is two M/M/1/N
  * queues).
  *
- * Cost per pair (cache miss), measured on this 2-core machine under load: 7-28 s of CPU at N = 100 (K = 3 and
- * λ = 0.9 cost most), plus, per rule evaluated again on a larger grid (ruleTruncation), about 1 s on 150, 4 s on
- * 200 and 10-13 s on 250 (memory 8 (K + 2) (N + 1)^3 bytes: 0.5-0.6 GB on 250).
+ * Cost per pair (cache miss), measured on this 2-core machine: 2-4 s of CPU at N = 100 (the policy iteration
+ * and 17-18 rules at 0.1 s each), plus, per rule evaluated again on a larger grid (ruleTruncation), about
+ * 2.5-3.5 s on 250 (memory about 8 (K + 1) N^3 / 3 bytes: 0.1-0.2 GB on 250). The six pairs of notebook 08 in
+ * full mode take 47 s of CPU, 24 s of it the pair λ = 0.9, K = 3.
  *
  * @param parameters pairs, truncation, ruleTruncation, ratios, maxThreshold, cache
  * @returns claims, details, tables, figures and the pairs' rules for the simulations
@@ -129,9 +130,12 @@ export async function optimalRuleTwoQueues(parameters: OptimalRuleTwoQueuesParam
   const maxK = Math.max(...pairs.map((p) => p[1]));
   const maxThreshold = requireInteger("maxThreshold", parameters.maxThreshold ?? DEFAULT_MAX_THRESHOLD, maxK);
 
-  // Every pair at once on the worker threads (runOnWorkers), each cached as soon as it is solved.
+  // Every pair at once on the worker threads (runOnWorkers), each cached as soon as it is solved. The pairs are
+  // handed to the threads heaviest first (larger lambda, then larger K: their rules need the larger grid), so
+  // that the longest solve does not start last; the results keep the order of `pairs`.
   const task = join(__dirname, `optimalRulePairTask${extname(__filename)}`);
-  const solved = await Promise.all(pairs.map(async ([lambda, K]) => {
+  const heaviestFirst = pairs.map((pair, index) => ({ pair, index })).sort((a, b) => b.pair[0] - a.pair[0] || b.pair[1] - a.pair[1]);
+  const solvedInOrder = await Promise.all(heaviestFirst.map(async ({ pair: [lambda, K] }) => {
     const input: PairInput = { arrivalRate: lambda, migrationPenalty: K, truncation: N, ruleTruncation: ruleN, ratios: [...ratios], maxThreshold };
     const entry = await cachedStudy(parameters.name ?? "optimal-two-queue-rules", input, async () => {
       const [outcome] = await runOnWorkers<PairInput, PairOutcome>(task, "solveOptimalRulePair", [input]);
@@ -142,6 +146,7 @@ export async function optimalRuleTwoQueues(parameters: OptimalRuleTwoQueuesParam
     check(entry.result);
     return { exact: entry.result, fromCache: entry.fromCache };
   }));
+  const solved = pairs.map((_, index) => solvedInOrder[heaviestFirst.findIndex((h) => h.index === index)]!);
   const exact = solved.map((s) => s.exact);
   const claims = [boundaryClaim(exact), ...exact.map(multiplicativeClaim)];
   return {

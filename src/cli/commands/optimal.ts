@@ -17,7 +17,7 @@ const FLAGS: readonly FlagDeclaration[] = [
   },
   {
     name: "rule-truncation", kind: "integer", group: "grid", metavar: "M", min: 1, defaultHelp: "N",
-    help: `evaluate a stable rule again on the grid M when its edge mass on N exceeds the tolerance, an integer in [N, ${MAX_TRUNCATION}]; costs (M/N)^4 times more`,
+    help: `evaluate a stable rule again on the grid M when its edge mass on N exceeds the tolerance, an integer in [N, ${MAX_TRUNCATION}]; costs about (M/N)^4 times more`,
   },
   {
     name: "edge-tolerance", kind: "number", group: "grid", metavar: "E", min: 0, max: 1, minExclusive: true, maxExclusive: true, defaultHelp: "1e-5",

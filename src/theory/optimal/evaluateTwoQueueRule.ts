@@ -40,11 +40,12 @@ export interface EvaluateTwoQueueRuleOptions {
 /**
  * Exact policy evaluation of a fixed migration rule for n = 2 queues, d = infinity (the sampled queue is the
  * other queue, so any d gives the same rule), on the chain uniformized at rate 2(lambda + 1) and truncated to
- * {0..N}^2 by capping: the stationary law by one band LU solve (see twoQueueGrid.ts), then the mean queue
+ * {0..N}^2 by capping: the stationary law by one LU solve of the chain lumped by the swap of the queues (see twoQueueGrid.ts), then the mean queue
  * length, migration fraction, tail and the mass at the edge of the grid. The rule is read through
  * `migrationRule` (src/model/policy.ts), the single copy of the decision rules.
  *
- * Cost O(K N^3) flops and about 8 (K + 2) (N + 1)^3 bytes: at N = 100 about 0.5-1.5 s and 25-35 MB.
+ * Cost about K N^4 / 4 flops and 8 (K + 1) N^3 / 3 bytes: at N = 100 about 0.1 s and 10 MB, at N = 250 2.5-3.5 s
+ * and 0.1-0.2 GB.
  *
  * @param arrivalRate lambda in (0, 1), jobs per unit time per queue
  * @param migrationPenalty K, an integer >= 1 (units a migrated job becomes)

@@ -134,7 +134,7 @@ const MAX_POLICY_STEPS = 50;
  *   g + h(x, y) = (x + y)/2 + a min(h(x+1, y), h(x, y+K)) + a min(h(x, y+1), h(x+K, y)) + s h(x-1, y) + s h(x, y-1)
  * (a = lambda/(2(lambda+1)), s = 1/(2(lambda+1)), coordinates capped to 0..N), is solved by relative value
  * iteration (relativeValueIteration.ts) until the Odoni bounds agree to `valueTolerance`. Then the greedy
- * policy is evaluated exactly (band LU solve of its stationary law and Poisson equation) and improved until no
+ * policy is evaluated exactly (LU solve of its stationary law and Poisson equation) and improved until no
  * state improves by more than a tie tolerance (policy iteration, Howard 1960; usually one evaluation, which
  * certifies the value-iteration policy). The final Odoni bound min (T h - h) at the exact h of the returned
  * policy and that policy's exact cost bracket g*_N: `bounds`. Symmetry: the problem is invariant under
@@ -171,10 +171,10 @@ const MAX_POLICY_STEPS = 50;
  * lower bound on the edge mass already exceeds the tolerance, no rule fits the grid and the call throws.
  *
  * Cost: relative value iteration O(N^2) per sweep, about 1,300 sweeps at lambda = 0.5 and 17,000-19,000 at
- * lambda = 0.9 for N = 100, plus one band LU solve (O(K N^4) flops) for the certificate, and the same on the
- * check grid. Measured at N = 100 on this shared 2-core machine under load: 1.2-6.3 s without the check grid,
- * 1.9-8.7 s with it (lambda in {0.5, 0.8, 0.9}, K in {2, 3}); N = 200 with its check grid 150: 40-230 s.
- * Memory about 8 (K + 2) (N + 1)^3 bytes during a solve (N = 100, K = 3: 33 MB; N = 200, K = 3: 260 MB).
+ * lambda = 0.9 for N = 100, plus one LU solve (about K N^4 / 4 flops) for the certificate, and the same on the
+ * check grid. Measured on this 2-core machine, check grid included: 0.6 s at N = 100, lambda = 0.5, K = 2; 3.8 s at
+ * lambda = 0.9, K = 3; 21 s at N = 200 (check grid 150), lambda = 0.9, K = 3. Memory about 8 (K + 1) N^3 / 3 bytes
+ * during a solve, plus the O(N^2) arrays (N = 200, K = 3: 184 MB resident for the whole process).
  *
  * Validated (test/optimalTwoQueue.test.ts): K = 1 gives join-the-shortest-queue, optimal for identical
  * exponential servers (Winston 1977, Weber 1978), and its cost; never migrating costs two M/M/1/N queues;
@@ -187,7 +187,7 @@ const MAX_POLICY_STEPS = 50;
  *   (default 1e-5), valueTolerance (default 1e-9), maxIterations (default 2e6)
  * @returns the optimal cost, the switching curve and table, and the diagnostics
  * @throws ParameterError naming "arrivalRate (lambda)" (outside (0, 1)), "migrationPenalty (K)" (not an integer
- *   in [1, 100]), "truncation (N)" (not an integer in [max(8, 4K), 400], a band LU over 2 GiB, or too small for
+ *   in [1, 100]), "truncation (N)" (not an integer in [max(8, 4K), 400], an LU over 2 GiB, or too small for
  *   lambda: the edge mass exceeds the tolerance; the message names both and suggests a truncation),
  *   "checkTruncation", "edgeTolerance",
  *   "valueTolerance" or "maxIterations"
