@@ -1,6 +1,6 @@
 import { migrationRule } from "../../model/policy";
 import {
-  type MeanFieldParams, type MeanFieldSystem, type OccupancyView, meanFieldLabel, occupancyView, validateMeanFieldParams,
+  OccupancyBuffers, type MeanFieldParams, type MeanFieldSystem, type OccupancyView, meanFieldLabel, validateMeanFieldParams,
 } from "./meanFieldSystem";
 
 /**
@@ -81,9 +81,14 @@ export function derivedMeanFieldSystem(params: MeanFieldParams): MeanFieldSystem
     return t;
   };
 
+  // One view and two work arrays, refilled at each call (no allocation per evaluation of ds/dt; see
+  // OccupancyBuffers). The methods below do not call one another, so one set serves them all.
+  const view = new OccupancyBuffers();
+  let own = new Float64Array(0);
+  let P = new Float64Array(0);
   const prepare = (s: Float64Array, complement?: Float64Array): { v: OccupancyView; t: RuleTables; L: number } => {
     const L = s.length - 1;
-    return { v: occupancyView(s, samples, complement), t: tablesFor(L), L };
+    return { v: view.fill(s, samples, complement), t: tablesFor(L), L };
   };
   // sum over the intervals [a, b] of row r of P(a <= min <= b), or of column r of P(a <= own <= b)
   const sampled = (v: OccupancyView, iv: Int32Array, start: Int32Array, r: number): number => {
@@ -116,8 +121,10 @@ export function derivedMeanFieldSystem(params: MeanFieldParams): MeanFieldSystem
     samples,
     upwardRates(s, stayUp, migrationUp, complement) {
       const { v, t, L } = prepare(s, complement);
-      const own = new Float64Array(L + 1);
-      const P = new Float64Array(L + 1);
+      if (own.length !== L + 1) {
+        own = new Float64Array(L + 1);
+        P = new Float64Array(L + 1);
+      }
       for (let m = 0; m <= L; m++) {
         own[m] = owned(v, t.colMigrate, t.colStart, m);
         P[m] = v.aDiff(m, m + 1);

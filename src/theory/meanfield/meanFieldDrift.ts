@@ -14,11 +14,17 @@ import type { MeanFieldSystem } from "./meanFieldSystem";
  * const sys = derivedMeanFieldSystem({ arrivalRate: 0.5, migrationPenalty: 2, policy: noSharing() });
  * meanFieldDrift(sys, Float64Array.from([1, 0.5, 0.25, 0])) // => Float64Array [0, 0, -0.125, 0.125] (s_3 = 0 < 0.125)
  */
+/**
+ * Work arrays of meanFieldDrift, kept between calls of the same length: an ODE integration evaluates ds/dt
+ * some 10^5 times, and upwardRates writes every entry, so nothing carries over from one call to the next.
+ */
+let scratch = { stayUp: new Float64Array(0), migrationUp: new Float64Array(0) };
+
 export function meanFieldDrift(system: MeanFieldSystem, s: Float64Array, out?: Float64Array, complement?: Float64Array): Float64Array {
   const L = s.length - 1;
   const result = out ?? new Float64Array(L + 1);
-  const stayUp = new Float64Array(L + 1);
-  const migrationUp = new Float64Array(L + 1);
+  if (scratch.stayUp.length !== L + 1) scratch = { stayUp: new Float64Array(L + 1), migrationUp: new Float64Array(L + 1) };
+  const { stayUp, migrationUp } = scratch;
   system.upwardRates(s, stayUp, migrationUp, complement);
   result[0] = 0;
   for (let i = 1; i <= L; i++) {

@@ -105,45 +105,80 @@ export interface OccupancyView {
 }
 
 export function occupancyView(s: Float64Array, samples: number, complement?: Float64Array): OccupancyView {
-  const L = s.length - 1;
-  const S = new Float64Array(L + 2);
-  const U = new Float64Array(L + 2);
-  const A = new Float64Array(L + 2);
-  const Abar = new Float64Array(L + 2);
-  S[0] = 1;
-  A[0] = 1;
-  for (let k = 1; k <= L; k++) {
-    const sk = s[k] as number;
-    const uk = complement !== undefined ? (complement[k] as number) : 1 - sk;
-    S[k] = sk;
-    U[k] = uk;
-    if (samples === Infinity) {
-      A[k] = uk <= 0 ? 1 : 0;
-      Abar[k] = 1 - (A[k] as number);
-    } else if (sk <= 0) {
-      A[k] = 0;
-      Abar[k] = 1;
-    } else {
-      const logS = uk < 0.5 ? Math.log1p(-uk) : Math.log(sk);
-      A[k] = Math.exp(samples * logS);
-      Abar[k] = -Math.expm1(samples * logS);
+  return new OccupancyBuffers().fill(s, samples, complement);
+}
+
+/**
+ * An OccupancyView whose arrays are kept and refilled (`fill`), so that the right-hand side of an ODE
+ * integration, evaluated some 10^5 times per fixed point or front, allocates nothing: the systems keep one
+ * per truncation and refill it at each call. A class, not closures, so that V8 inlines the accessors into the
+ * rates' loops. Internal to the mean-field folder.
+ */
+export class OccupancyBuffers implements OccupancyView {
+  levels = -1;
+  private S = new Float64Array(0);
+  private U = new Float64Array(0);
+  private A = new Float64Array(0);
+  private Abar = new Float64Array(0);
+
+  /** Fills the view for state s (length L + 1) and returns it. Cost O(L); allocates only when L changes. */
+  fill(s: Float64Array, samples: number, complement?: Float64Array): this {
+    const L = s.length - 1;
+    if (L !== this.levels) {
+      this.levels = L;
+      this.S = new Float64Array(L + 2);
+      this.U = new Float64Array(L + 2);
+      this.A = new Float64Array(L + 2);
+      this.Abar = new Float64Array(L + 2);
     }
+    const { S, U, A, Abar } = this;
+    S[0] = 1;
+    U[0] = 0;
+    A[0] = 1;
+    Abar[0] = 0;
+    for (let k = 1; k <= L; k++) {
+      const sk = s[k] as number;
+      const uk = complement !== undefined ? (complement[k] as number) : 1 - sk;
+      S[k] = sk;
+      U[k] = uk;
+      if (samples === Infinity) {
+        A[k] = uk <= 0 ? 1 : 0;
+        Abar[k] = 1 - (A[k] as number);
+      } else if (sk <= 0) {
+        A[k] = 0;
+        Abar[k] = 1;
+      } else {
+        const logS = uk < 0.5 ? Math.log1p(-uk) : Math.log(sk);
+        A[k] = Math.exp(samples * logS);
+        Abar[k] = -Math.expm1(samples * logS);
+      }
+    }
+    S[L + 1] = 0;
+    U[L + 1] = 1;
+    A[L + 1] = 0;
+    Abar[L + 1] = 1;
+    return this;
   }
-  U[L + 1] = 1;
-  Abar[L + 1] = 1;
-  const clamp = (k: number): number => (k < 0 ? 0 : k > L + 1 ? L + 1 : k);
-  return {
-    levels: L,
-    s: (k) => S[clamp(k)] as number,
-    sDiff(a, b) {
-      const i = clamp(a);
-      const j = clamp(b);
-      return (S[j] as number) >= 0.5 ? (U[j] as number) - (U[i] as number) : (S[i] as number) - (S[j] as number);
-    },
-    aDiff(a, b) {
-      const i = clamp(a);
-      const j = clamp(b);
-      return (A[j] as number) >= 0.5 ? (Abar[j] as number) - (Abar[i] as number) : (A[i] as number) - (A[j] as number);
-    },
-  };
+
+  private clamp(k: number): number {
+    return k < 0 ? 0 : k > this.levels + 1 ? this.levels + 1 : k;
+  }
+
+  s(k: number): number {
+    return this.S[this.clamp(k)] as number;
+  }
+
+  sDiff(a: number, b: number): number {
+    const i = this.clamp(a);
+    const j = this.clamp(b);
+    const { S, U } = this;
+    return (S[j] as number) >= 0.5 ? (U[j] as number) - (U[i] as number) : (S[i] as number) - (S[j] as number);
+  }
+
+  aDiff(a: number, b: number): number {
+    const i = this.clamp(a);
+    const j = this.clamp(b);
+    const { A, Abar } = this;
+    return (A[j] as number) >= 0.5 ? (Abar[j] as number) - (Abar[i] as number) : (A[i] as number) - (A[j] as number);
+  }
 }

@@ -1,7 +1,7 @@
 import { paperFormsOf } from "../../model/policy";
 import { ParameterError } from "../../model/parameterError";
 import {
-  type MeanFieldParams, type MeanFieldSystem, type OccupancyView, meanFieldLabel, occupancyView, validateMeanFieldParams,
+  OccupancyBuffers, type MeanFieldParams, type MeanFieldSystem, type OccupancyView, meanFieldLabel, validateMeanFieldParams,
 } from "./meanFieldSystem";
 
 /**
@@ -79,6 +79,8 @@ export function printedMeanFieldSystem(params: MeanFieldParams): MeanFieldSystem
     return lambda * up;
   };
   const stayFactor = (v: OccupancyView, i: number): number => (i > K ? v.aDiff(stayIndex(i), Infinity) : 1);
+  // One view refilled at each call (no allocation per evaluation of ds/dt; see OccupancyBuffers).
+  const view = new OccupancyBuffers();
 
   return {
     variant: "printed",
@@ -90,7 +92,7 @@ export function printedMeanFieldSystem(params: MeanFieldParams): MeanFieldSystem
     samples,
     upwardRates(s, stayUp, migrationUp, complement) {
       const L = s.length - 1;
-      const v = occupancyView(s, samples, complement);
+      const v = view.fill(s, samples, complement);
       stayUp[0] = 0;
       migrationUp[0] = 0;
       for (let i = 1; i <= L; i++) {
@@ -100,7 +102,7 @@ export function printedMeanFieldSystem(params: MeanFieldParams): MeanFieldSystem
     },
     arrivalOutcomes(s) {
       const L = s.length - 1;
-      const v = occupancyView(s, samples);
+      const v = view.fill(s, samples);
       let stay = 0;
       for (let j = 0; j <= L; j++) stay += v.sDiff(j, j + 1) * stayFactor(v, j + 1);
       // Total rate at which migration terms raise levels (also above L), per batch of K levels.
