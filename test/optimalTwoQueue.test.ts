@@ -194,6 +194,62 @@ test("envelope LU: solve and transposed solve agree with the dense LU on a rando
     }), { numRuns: 200, seed: 11 });
 });
 
+test("envelope LU: the WebAssembly elimination gives the plain loop's factors to the last bit", () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 90 }),
+    fc.integer({ min: 0, max: 2 ** 31 - 1 }), (n, lower, upper, seed) => {
+      let state = seed || 1;
+      const random = (): number => ((state = (state * 48271) % 2147483647) / 2147483647);
+      const firstColumn = new Int32Array(n);
+      const firstRow = new Int32Array(n);
+      const entries: [number, number, number][] = [];
+      for (let i = 0; i < n; i++) {
+        firstColumn[i] = i;
+        firstRow[i] = i;
+      }
+      for (let i = 0; i < n; i++) {
+        let off = 0;
+        const back = Math.floor(random() * (lower + 1));
+        const forward = Math.floor(random() * (upper + 1));
+        for (let j = Math.max(0, i - back); j <= Math.min(n - 1, i + forward); j++) {
+          if (j === i || random() < 0.7) continue;
+          const v = -random();
+          off -= v;
+          entries.push([i, j, v]);
+          if (j < firstColumn[i]!) firstColumn[i] = j;
+          if (i < firstRow[j]!) firstRow[j] = i;
+        }
+        entries.push([i, i, off + 0.05 + random()]);
+      }
+      const lu = new SkylineLu(firstColumn, firstRow);
+      for (const [i, j, v] of entries) lu.add(i, j, v);
+      const reference = Float64Array.from(lu.values);
+      // The plain loop, as SkylineLu.factor documents it.
+      const at = (i: number, j: number): number => lu.rowBase[i]! + j;
+      for (let k = 0; k < n; k++) {
+        for (let i = k + 1; i <= lu.lastRow[k]!; i++) {
+          if (lu.firstColumn[i]! > k || reference[at(i, k)] === 0) continue;
+          const f = reference[at(i, k)]! / reference[at(k, k)]!;
+          reference[at(i, k)] = f;
+          for (let j = k + 1; j <= lu.lastColumn[k]!; j++) reference[at(i, j)] = reference[at(i, j)]! - f * reference[at(k, j)]!;
+        }
+      }
+      assert.ok(lu.factor());
+      for (let e = 0; e < reference.length; e++) {
+        if (!Object.is(lu.values[e], reference[e])) assert.fail(`entry ${e}: ${lu.values[e]} against ${reference[e]}`);
+      }
+    }), { numRuns: 150, seed: 12 });
+});
+
+test("envelope LU: a pivot that is not positive and finite is refused", () => {
+  const lu = new SkylineLu(Int32Array.from([0, 0]), Int32Array.from([0, 0]));
+  lu.add(0, 0, 1);
+  lu.add(0, 1, -1);
+  lu.add(1, 0, -1);
+  lu.add(1, 1, 1); // singular: the second pivot is 0
+  assert.equal(lu.factor(), false);
+  assert.throws(() => lu.solve(new Float64Array(2)), /factor\(\) first/);
+});
+
 test("envelope LU refuses an entry outside the envelope and a solve before factor()", () => {
   const lu = new SkylineLu(Int32Array.from([0, 0, 2]), Int32Array.from([0, 0, 1]));
   assert.throws(() => lu.add(2, 0, 1), /outside the envelope/);

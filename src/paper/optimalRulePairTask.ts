@@ -123,7 +123,7 @@ function solvePair({ arrivalRate: lambda, migrationPenalty: K, truncation: N, ru
 
 
 /**
- * Solves one pair (the worker task of optimalRuleTwoQueues). Cost: see optimalRuleTwoQueues (2-24 s of CPU per
+ * Solves one pair (the worker task of optimalRuleTwoQueues). Cost: see optimalRuleTwoQueues (1-12 s of CPU per
  * pair at N = 100).
  *
  * @param input the pair, the grids and the rules

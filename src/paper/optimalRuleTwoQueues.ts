@@ -94,10 +94,10 @@ export interface OptimalRuleTwoQueues {
  * ρ/(1 − ρ) − (N + 1)ρ^(N+1)/(1 − ρ^(N+1)) to 1e-9 relative (the capped chain without sharing is two M/M/1/N
  * queues).
  *
- * Cost per pair (cache miss), measured on this 2-core machine: 2-4 s of CPU at N = 100 (the policy iteration
- * and 17-18 rules at 0.1 s each), plus, per rule evaluated again on a larger grid (ruleTruncation), about
- * 2.5-3.5 s on 250 (memory about 8 (K + 1) N^3 / 3 bytes: 0.1-0.2 GB on 250). The six pairs of notebook 08 in
- * full mode take 47 s of CPU, 24 s of it the pair λ = 0.9, K = 3.
+ * Cost per pair (cache miss), measured on this 2-core machine: 1-2.5 s of CPU at N = 100 (mostly the relative
+ * value iteration; the policy iteration and the 17-18 rules take 0.1 s each), plus, per rule evaluated again on
+ * a larger grid (ruleTruncation), about 0.5-0.7 s on 250 (memory about 8 (K + 1) N^3 / 3 bytes: 0.1-0.2 GB on
+ * 250). The six pairs of notebook 08 in full mode take 27 s of CPU, 12 s of it the pair λ = 0.9, K = 3.
  *
  * @param parameters pairs, truncation, ruleTruncation, ratios, maxThreshold, cache
  * @returns claims, details, tables, figures and the pairs' rules for the simulations

@@ -83,7 +83,7 @@ export function defaultTwoQueueRules(migrationPenalty: number): PolicySpec[] {
  * again at least g*_N.
  *
  * Cost: one `optimalTwoQueueRule` (unless given) plus one LU solve per rule (0.1 s each at N = 100 on this
- * machine), and about (N'/N)^4 times that per rule evaluated again on N' (2.5-3.5 s on 250); no sharing is
+ * machine), and about (N'/N)^4 times that per rule evaluated again on N' (0.5-0.7 s on 250); no sharing is
  * never evaluated again.
  *
  * @param arrivalRate lambda in (0, 1)

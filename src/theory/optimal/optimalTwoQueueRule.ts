@@ -172,8 +172,8 @@ const MAX_POLICY_STEPS = 50;
  *
  * Cost: relative value iteration O(N^2) per sweep, about 1,300 sweeps at lambda = 0.5 and 17,000-19,000 at
  * lambda = 0.9 for N = 100, plus one LU solve (about K N^4 / 4 flops) for the certificate, and the same on the
- * check grid. Measured on this 2-core machine, check grid included: 0.6 s at N = 100, lambda = 0.5, K = 2; 3.8 s at
- * lambda = 0.9, K = 3; 21 s at N = 200 (check grid 150), lambda = 0.9, K = 3. Memory about 8 (K + 1) N^3 / 3 bytes
+ * check grid. Measured on this 2-core machine, check grid included: 0.4 s at N = 100, lambda = 0.5, K = 2; 4.5 s at
+ * lambda = 0.9, K = 3 (most of it the value iteration); 28 s at N = 200 (check grid 150), lambda = 0.9, K = 3. Memory about 8 (K + 1) N^3 / 3 bytes
  * during a solve, plus the O(N^2) arrays (N = 200, K = 3: 184 MB resident for the whole process).
  *
  * Validated (test/optimalTwoQueue.test.ts): K = 1 gives join-the-shortest-queue, optimal for identical

@@ -24,8 +24,29 @@
  * nonzero row is at most i'): every U entry of row i lies there, and c is nondecreasing, so the update of row
  * i by a pivot row k < i (columns k + 1 .. c_k) stays inside row i's storage.
  */
-/** The most entries stored (offsets are 32-bit integers): 2^31 - 1, 16 GiB, far above any accepted grid. */
-const MAX_STORED_ENTRIES = 2 ** 31 - 1;
+import { SKYLINE_FACTOR_WASM_BASE64 } from "./skylineFactorWasm";
+
+/**
+ * The most entries stored: 2^28 (2 GiB, MAX_SOLVER_BYTES of twoQueueGrid.ts), so that the entries and the
+ * index arrays fit in one WebAssembly memory (at most 4 GiB) with 32-bit offsets.
+ */
+const MAX_STORED_ENTRIES = 2 ** 28;
+
+// The WebAssembly API of Node (its types are not in the project's lib: ES2022 and @types/node).
+interface WasmApi {
+  readonly Module: new (bytes: ArrayBufferView) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  readonly Memory: new (descriptor: { initial: number; maximum?: number }) => { readonly buffer: ArrayBuffer };
+}
+const wasm = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
+type FactorExport = (n: number, first: number, last: number, lastRow: number, base: number, values: number) => number;
+let compiledFactor: object | null = null;
+
+/** The elimination loop's module (skylineFactor.as.ts), compiled once per thread (synchronously: it is tiny). */
+function factorModule(): object {
+  if (compiledFactor === null) compiledFactor = new wasm.Module(Buffer.from(SKYLINE_FACTOR_WASM_BASE64, "base64"));
+  return compiledFactor;
+}
 
 export class SkylineLu {
   readonly order: number;
@@ -34,12 +55,15 @@ export class SkylineLu {
   /** c_i: the last stored column of row i (nondecreasing in i). */
   readonly lastColumn: Int32Array;
   /** Where row i starts in `values`, shifted so that entry (i, j) is values[rowBase[i] + j]. */
-  private readonly rowBase: Int32Array;
+  readonly rowBase: Int32Array;
   /** lastRow[k]: the last row i whose first column is <= k (the rows a pivot k may update). */
-  private readonly lastRow: Int32Array;
+  readonly lastRow: Int32Array;
   /** Every stored entry; after `factor()`, U on and right of the diagonal and the multipliers of L left of it. */
   readonly values: Float64Array;
   private factored = false;
+  /** The elimination loop (skylineFactor.as.ts) of this object's memory, and where the arrays lie in it. */
+  private readonly wasmFactor: FactorExport;
+  private readonly layout: { readonly first: number; readonly last: number; readonly lastRow: number; readonly base: number; readonly values: number };
 
   /**
    * The storage for a matrix of the given pattern: `firstColumn[i]` the first nonzero column of row i (at most
@@ -50,25 +74,39 @@ export class SkylineLu {
     const n = firstColumn.length;
     if (firstRow.length !== n) throw new RangeError("SkylineLu: firstColumn and firstRow differ in length");
     this.order = n;
-    this.firstColumn = Int32Array.from(firstColumn);
-    this.lastColumn = SkylineLu.lastColumns(firstRow);
-    this.rowBase = new Int32Array(n);
+    const lastColumn = SkylineLu.lastColumns(firstRow);
+    const rowBase = new Int32Array(n);
     let offset = 0;
     for (let i = 0; i < n; i++) {
-      const f = this.firstColumn[i]!;
+      const f = firstColumn[i]!;
       if (!(f >= 0 && f <= i) || !(firstRow[i]! >= 0 && firstRow[i]! <= i)) throw new RangeError(`SkylineLu: bad pattern at ${i}`);
-      this.rowBase[i] = offset - f; // >= 0: every earlier row stores at least its diagonal, so offset >= i >= f
-      offset += this.lastColumn[i]! - f + 1;
+      rowBase[i] = offset - f; // >= 0: every earlier row stores at least its diagonal, so offset >= i >= f
+      offset += lastColumn[i]! - f + 1;
     }
     if (offset > MAX_STORED_ENTRIES) throw new RangeError(`SkylineLu: ${offset} entries exceed ${MAX_STORED_ENTRIES}`);
     // lastRow[k] = max { i : f_i <= k }: the last row of each first column, then a running maximum
-    this.lastRow = new Int32Array(n).fill(-1);
-    for (let i = 0; i < n; i++) if (i > this.lastRow[this.firstColumn[i]!]!) this.lastRow[this.firstColumn[i]!] = i;
+    const lastRow = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) if (i > lastRow[firstColumn[i]!]!) lastRow[firstColumn[i]!] = i;
     for (let k = 0, running = -1; k < n; k++) {
-      running = Math.max(running, this.lastRow[k]!, k);
-      this.lastRow[k] = running;
+      running = Math.max(running, lastRow[k]!, k);
+      lastRow[k] = running;
     }
-    this.values = new Float64Array(offset);
+    // Everything lives in the memory of one instance of the elimination loop (skylineFactor.as.ts): the four
+    // index arrays, then the entries, 16-byte aligned. The memory is released with this object.
+    const valuesAt = Math.ceil((16 * n) / 16) * 16;
+    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil((valuesAt + 8 * offset) / 65536)) });
+    const instance = new wasm.Instance(factorModule(), { env: { memory } });
+    this.wasmFactor = (instance.exports as { readonly factor: FactorExport }).factor;
+    this.layout = { first: 0, last: 4 * n, lastRow: 8 * n, base: 12 * n, values: valuesAt };
+    this.firstColumn = new Int32Array(memory.buffer, 0, n);
+    this.firstColumn.set(firstColumn);
+    this.lastColumn = new Int32Array(memory.buffer, 4 * n, n);
+    this.lastColumn.set(lastColumn);
+    this.lastRow = new Int32Array(memory.buffer, 8 * n, n);
+    this.lastRow.set(lastRow);
+    this.rowBase = new Int32Array(memory.buffer, 12 * n, n);
+    this.rowBase.set(rowBase);
+    this.values = new Float64Array(memory.buffer, valuesAt, offset); // zero: a fresh memory
   }
 
   /** c_i for a pattern given by the first nonzero row of each column (see the class comment). */
@@ -105,30 +143,17 @@ export class SkylineLu {
    * Factors in place (Doolittle, no pivoting): for each pivot k, the rows below it whose envelope reaches
    * column k are updated over columns k + 1 .. c_k. Cost about sum over k of (rows reached) (c_k - k) flops,
    * skipping zero multipliers. Returns false when a pivot is not positive and finite (the matrix is then not
-   * a nonsingular M-matrix).
-   *
-   * Hot loop, no allocation.
+   * a nonsingular M-matrix). The loop runs in WebAssembly (skylineFactor.as.ts says why and how); its
+   * results are those of the plain loop
+   *   for i in k+1 .. lastRow[k] with first[i] <= k and a(i, k) != 0:
+   *     a(i, k) /= a(k, k); for j in k+1 .. c_k: a(i, j) -= a(i, k) a(k, j)
+   * to the last bit (tested).
    */
   factor(): boolean {
-    const { order: n, firstColumn: first, lastColumn: last, lastRow, rowBase: base, values: a } = this;
-    for (let k = 0; k < n; k++) {
-      const rowK = base[k]!;
-      const pivot = a[rowK + k]!;
-      if (!(pivot > 0) || !Number.isFinite(pivot)) return false;
-      const lastCol = last[k]!;
-      const end = lastRow[k]!;
-      for (let i = k + 1; i <= end; i++) {
-        if (first[i]! > k) continue;
-        const rowI = base[i]!;
-        const entry = a[rowI + k]!;
-        if (entry === 0) continue;
-        const factor = entry / pivot;
-        a[rowI + k] = factor;
-        for (let j = k + 1; j <= lastCol; j++) a[rowI + j] = (a[rowI + j] as number) - factor * a[rowK + j]!;
-      }
-    }
-    this.factored = true;
-    return true;
+    const { first, last, lastRow, base, values } = this.layout;
+    const ok = this.wasmFactor(this.order, first, last, lastRow, base, values) === 1;
+    this.factored = ok;
+    return ok;
   }
 
   /** Solves A x = b in place (b becomes x). Cost O(stored entries). */

@@ -186,7 +186,7 @@ function lumpedPattern(side: number, N: number, K: number): { firstColumn: Int32
  * Both residuals are computed on the full chain from its own transitions (stepEvents), so they also check the
  * lumping.
  * Cost about K N^4 / 4 flops and 8 (K + 1) N^3 / 3 bytes (N = 100, K = 3: about 0.1 s and 10 MB; N = 250:
- * about 2 s and 170 MB).
+ * about 0.7 s and 170 MB).
  * Returns NaN fields if the factorisation fails (it cannot for a valid grid; the check guards rounding).
  */
 export function solveGridRule(grid: TwoQueueGrid, migrate: Uint8Array): GridSolution {
