@@ -11,6 +11,7 @@ import {
   monteCarloDrift, theorem2LyapunovFunction, theorem3DriftSurvey, theorem3LyapunovFunction,
 } from "../src/theory/index";
 import { driftReport } from "../src/cli/commands/drift";
+import { forEachTransition, transitionsOfValidated } from "../src/theory/lyapunov/embeddedChainTransitions";
 import { runCli } from "../src/cli/main";
 import { captureOutput } from "./support/captureOutput";
 
@@ -248,4 +249,18 @@ test("the drift command reports the exact drift and an interval covering it; bad
   const missing = await captureOutput(() => runCli("drift --lyapunov thm3 --state 5,3 --policy none --lambda 0.5".split(" ")));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^migration-penalties drift: --lyapunov-alpha is required/);
+});
+
+test("forEachTransition hands over transitionsOfValidated's moves in order, also to a visitor that calls it again", () => {
+  const params: SystemParams = { queues: 4, arrivalRate: 0.8, migrationPenalty: 2, policy: abounce(2, 2), sampling: "all" };
+  const q = [5, 0, 5, 2];
+  const listed = transitionsOfValidated(q, params, "each");
+  const visited: unknown[] = [];
+  forEachTransition(q, params, "each", (probability, index, delta, event, origin) => {
+    // A nested enumeration of another state must not disturb the outer one (its work arrays are its own).
+    assert.equal(transitionsOfValidated([1, 1, 0, 3], params, "each").length > 0, true);
+    visited.push({ probability, index, delta, event, origin });
+  });
+  assert.deepEqual(visited, listed);
+  assert.deepEqual(transitionsOfValidated([1, 1, 0, 3], params, "each"), embeddedChainTransitions([1, 1, 0, 3], params, "each"));
 });

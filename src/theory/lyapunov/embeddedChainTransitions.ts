@@ -1,6 +1,5 @@
 import { migrationRule, sampleCount } from "../../model/policy";
-import { validateSampling } from "../../model/sampling";
-import { shortestSampleLaw } from "../../model/shortestSample";
+import { allSamplesAtLeast, validateSampling } from "../../model/sampling";
 import { type SystemParams, validateSystem } from "../../model/system";
 import { requireChainArrivalRate } from "./chainBounds";
 import { requireState } from "./requireState";
@@ -63,6 +62,46 @@ export function embeddedChainTransitions(
 
 /** The same as `embeddedChainTransitions` for inputs already validated (internal fast path). */
 export function transitionsOfValidated(q: readonly number[], params: SystemParams, ties: "each" | "representative"): ChainTransition[] {
+  const moves: ChainTransition[] = [];
+  forEachTransition(q, params, ties, (probability, index, delta, event, origin) => {
+    moves.push({ probability, index, delta, event, origin });
+  });
+  return moves;
+}
+
+/** What `forEachTransition` hands over for each move, in the order `embeddedChainTransitions` lists them. */
+export type TransitionVisitor = (probability: number, index: number, delta: number, event: ChainTransition["event"], origin: number) => void;
+
+/** Work arrays of forEachTransition for n queues (grown when n grows). */
+interface TransitionScratch {
+  order: Int32Array;
+  rank: Int32Array;
+  values: Float64Array;
+  groupStart: Int32Array;
+  candidateRanks: Int32Array;
+  law: Float64Array;
+  count: Float64Array;
+  targets: Int32Array;
+}
+
+function transitionScratch(n: number): TransitionScratch {
+  return {
+    order: new Int32Array(n), rank: new Int32Array(n), values: new Float64Array(n), groupStart: new Int32Array(n + 1),
+    candidateRanks: new Int32Array(n), law: new Float64Array(n + 1), count: new Float64Array(n + 2), targets: new Int32Array(n),
+  };
+}
+
+let sharedScratch = transitionScratch(0);
+let scratchBusy = false;
+
+/**
+ * The moves of `transitionsOfValidated`, handed to `visit` one by one instead of collected: the same moves,
+ * probabilities computed by the same operations in the same order, so sums over them are bit-identical.
+ * Allocates nothing per call (work arrays are kept between calls; a visitor that calls back in gets its
+ * own), for scans over many states: the exact drift of Theorem 3's exhaustive maxima visits up to 10^6
+ * states. Inputs already validated. Cost O(n^2) (ranking by insertion, then O(n) per arrival queue).
+ */
+export function forEachTransition(q: readonly number[], params: SystemParams, ties: "each" | "representative", visit: TransitionVisitor): void {
   const n = params.queues;
   const lambda = params.arrivalRate;
   const K = params.migrationPenalty;
@@ -72,58 +111,93 @@ export function transitionsOfValidated(q: readonly number[], params: SystemParam
   const ownIsCandidate = scheme === "all";
   const pArrival = lambda / (n * (lambda + 1));
   const pService = 1 / (n * (lambda + 1));
-  const moves: ChainTransition[] = [];
-
-  // Distinct lengths in increasing order, the rank of each queue, and the queues of each rank.
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => (q[x] as number) - (q[y] as number) || x - y);
-  const values: number[] = [];
-  const rank = new Int32Array(n);
-  const groups: number[][] = [];
-  for (const i of order) {
-    const x = q[i] as number;
-    if (values.length === 0 || values[values.length - 1] !== x) {
-      values.push(x);
-      groups.push([]);
+  const reentered = scratchBusy;
+  if (!reentered && sharedScratch.order.length < n) sharedScratch = transitionScratch(n);
+  const w = reentered ? transitionScratch(n) : sharedScratch;
+  scratchBusy = true;
+  try {
+    // Queues ordered by length, then index (insertion sort: n is small wherever this runs per state); the
+    // distinct lengths in increasing order, each queue's rank, and where each rank's queues start in `order`.
+    const { order, rank, values, groupStart, candidateRanks, law, count, targets } = w;
+    for (let i = 0; i < n; i++) {
+      const x = q[i] as number;
+      let j = i;
+      while (j > 0 && (q[order[j - 1] as number] as number) > x) {
+        order[j] = order[j - 1] as number;
+        j--;
+      }
+      order[j] = i;
     }
-    rank[i] = values.length - 1;
-    (groups[groups.length - 1] as number[]).push(i);
-  }
+    let ranks = 0;
+    for (let p = 0; p < n; p++) {
+      const i = order[p] as number;
+      const x = q[i] as number;
+      if (ranks === 0 || values[ranks - 1] !== x) {
+        values[ranks] = x;
+        groupStart[ranks] = p;
+        ranks++;
+      }
+      rank[i] = ranks - 1;
+    }
+    groupStart[ranks] = n;
 
-  const candidateRanks = new Int32Array(ownIsCandidate ? n : Math.max(n - 1, 0));
-  for (let i = 0; i < n; i++) {
-    const own = q[i] as number;
-    let stayMass = 1; // P(the arrival joins its own queue)
-    if (d > 0 && n > 1) {
-      stayMass = 0;
-      for (let j = 0, t = 0; j < n; j++) if (ownIsCandidate || j !== i) candidateRanks[t++] = rank[j] as number;
-      const law = shortestSampleLaw(candidateRanks, d, scheme);
-      for (let k = 0; k < law.length; k++) {
-        const pk = law[k] as number;
-        if (!(pk > 0)) continue;
-        if (!rule(own, values[k] as number)) {
-          stayMass += pk;
-          continue;
+    const m = ownIsCandidate ? n : Math.max(n - 1, 0);
+    for (let i = 0; i < n; i++) {
+      const own = q[i] as number;
+      let stayMass = 1; // P(the arrival joins its own queue)
+      if (d > 0 && n > 1) {
+        stayMass = 0;
+        // The law of the shortest sample's rank (shortestSampleLaw on the candidates' ranks, computed here
+        // into the work arrays with the same operations).
+        let max = 0;
+        for (let j = 0, t = 0; j < n; j++) {
+          if (ownIsCandidate || j !== i) {
+            const r = rank[j] as number;
+            candidateRanks[t++] = r;
+            if (r > max) max = r;
+          }
         }
-        const group = groups[k] as number[];
-        const targets = group.filter((j) => j !== i);
-        // Under "all" the own queue is one of the group's equally likely choices; choosing it means staying.
-        const share = (pArrival * pk * targets.length) / (ownIsCandidate ? group.length : targets.length);
-        if (ownIsCandidate && targets.length < group.length) stayMass += (pk * (group.length - targets.length)) / group.length;
-        if (targets.length === 0) continue;
-        if (ties === "representative") {
-          moves.push({ probability: share, index: targets[0] as number, delta: K, event: "migration", origin: i });
-        } else {
-          for (const j of targets) {
-            moves.push({ probability: share / targets.length, index: j, delta: K, event: "migration", origin: i });
+        for (let l = 0; l <= max + 1; l++) count[l] = 0;
+        for (let t = 0; t < m; t++) count[candidateRanks[t] as number]! += 1;
+        let atLeast = m;
+        let tail = 1; // G(0) = 1
+        for (let l = 0; l <= max; l++) {
+          atLeast -= count[l] as number;
+          const next = allSamplesAtLeast(atLeast, m, d, scheme);
+          law[l] = tail - next;
+          tail = next;
+        }
+        for (let k = 0; k <= max; k++) {
+          const pk = law[k] as number;
+          if (!(pk > 0)) continue;
+          if (!rule(own, values[k] as number)) {
+            stayMass += pk;
+            continue;
+          }
+          const groupSize = (groupStart[k + 1] as number) - (groupStart[k] as number);
+          let targetCount = 0;
+          for (let p = groupStart[k] as number; p < (groupStart[k + 1] as number); p++) {
+            const j = order[p] as number;
+            if (j !== i) targets[targetCount++] = j;
+          }
+          // Under "all" the own queue is one of the group's equally likely choices; choosing it means staying.
+          const share = (pArrival * pk * targetCount) / (ownIsCandidate ? groupSize : targetCount);
+          if (ownIsCandidate && targetCount < groupSize) stayMass += (pk * (groupSize - targetCount)) / groupSize;
+          if (targetCount === 0) continue;
+          if (ties === "representative") {
+            visit(share, targets[0] as number, K, "migration", i);
+          } else {
+            for (let t = 0; t < targetCount; t++) visit(share / targetCount, targets[t] as number, K, "migration", i);
           }
         }
       }
+      if (stayMass > 0) visit(pArrival * stayMass, i, 1, "arrival", i);
     }
-    if (stayMass > 0) moves.push({ probability: pArrival * stayMass, index: i, delta: 1, event: "arrival", origin: i });
+    for (let i = 0; i < n; i++) {
+      if ((q[i] as number) > 0) visit(pService, i, -1, "departure", i);
+      else visit(pService, -1, 0, "idle", i);
+    }
+  } finally {
+    if (!reentered) scratchBusy = false;
   }
-  for (let i = 0; i < n; i++) {
-    if ((q[i] as number) > 0) moves.push({ probability: pService, index: i, delta: -1, event: "departure", origin: i });
-    else moves.push({ probability: pService, index: -1, delta: 0, event: "idle", origin: i });
-  }
-  return moves;
 }
