@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { ParameterError } from "../src/model/parameterError";
 import { cachedStudy, canonicalJson, parseCacheJson } from "../src/study/cache/resultCache";
-import { codeVersion, currentCode } from "../src/study/cache/codeVersion";
+import { codeVersion, currentCode, importedPackages } from "../src/study/cache/codeVersion";
 import { removeOrphanTemporaries, writeFileAtomic } from "../src/study/cache/writeFileAtomic";
 import { captureOutput } from "./support/captureOutput";
 
@@ -481,4 +481,20 @@ test("currentCode: nothing changed since load while the tests run", () => {
   assert.equal(code.version.codeHash, codeVersion().codeHash);
   assert.match(code.version.codeHash, /^[0-9a-f]{64}$/);
   assert.equal(code.version.dependencies["pure-rand"] !== undefined, true, "the random streams' package is part of the key");
+  // Every package the code imports is installed: prose in comments (from "migrate" to "stay") is not an import.
+  assert.deepEqual(Object.entries(code.version.dependencies).filter(([, version]) => version === "not installed"), []);
+});
+
+test("importedPackages: require, dynamic import and import/export-from; no built-ins; comment lines are not code", () => {
+  const code = [
+    'const a = require("pure-rand");',
+    'const b = await import("simple-statistics/dist/x.js");',
+    'import { c } from "@scope/pkg/deep"; export * from "danfojs-node";',
+    'import fs from "node:fs"; const p = require("path");',
+    '// the rule switches from "migrate" to "stay"',
+    '/* from "K units at j+1" */',
+    ' * lambda P_j / n from "K units at j+1..j+K" to "one unit at j+1"',
+    'const glob = "src/**/*.ts"; const d = require("typescript");',
+  ].join("\n");
+  assert.deepEqual(importedPackages(code), ["@scope/pkg", "danfojs-node", "pure-rand", "simple-statistics", "typescript"]);
 });

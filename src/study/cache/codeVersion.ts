@@ -53,11 +53,37 @@ const TREE = join(ROOT, TREE_NAME);
 const CODE_FILE = /\.[cm]?[jt]s$/;
 const DECLARATION = /\.d\.[cm]?ts$/;
 const BARE_IMPORT = /(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s+)["']([^"'./][^"']*)["']/g;
+/**
+ * A line that is a comment as a whole: "//" lines, and the lines of block and doc comments ("/*", "*"). Only whole
+ * lines are dropped, so no code is ever taken for a comment (a "/*" inside a string would be, by a scanner of block
+ * comments): no import is missed, and prose such as `from "migrate" to "stay"` is not read as one.
+ */
+const COMMENT_LINE = /^[ \t]*(?:\/\/|\/\*|\*).*$/gm;
 const BUILTINS = new Set(builtinModules);
 
 function packageNameOf(specifier: string): string {
   const parts = specifier.split("/");
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] as string);
+}
+
+/**
+ * The packages a code file imports (require, import(), import/export ... from), not Node's built-in modules, outside
+ * comment lines; scoped packages by their scope and name. Cost O(length of the file).
+ *
+ * @param content the file's text (compiled JavaScript or TypeScript)
+ * @returns the package names, sorted, each once
+ * @example
+ * importedPackages('const r = require("pure-rand/distribution");\n// switches from "migrate" to "stay"\nimport { x } from "@scope/p/sub";\nimport fs from "node:fs";')
+ * // => ["@scope/p", "pure-rand"]
+ */
+export function importedPackages(content: string): string[] {
+  const imports = new Set<string>();
+  for (const match of content.replace(COMMENT_LINE, "").matchAll(BARE_IMPORT)) {
+    const specifier = match[1] as string;
+    if (specifier.startsWith("node:") || BUILTINS.has(specifier)) continue;
+    imports.add(packageNameOf(specifier));
+  }
+  return [...imports].sort();
 }
 
 function listCodeFiles(dir: string, out: string[]): string[] {
@@ -97,13 +123,7 @@ function scanTree(previous: TreeState | undefined): TreeState {
     } catch {
       continue;
     }
-    const imports = new Set<string>();
-    for (const match of content.matchAll(BARE_IMPORT)) {
-      const specifier = match[1] as string;
-      if (specifier.startsWith("node:") || BUILTINS.has(specifier)) continue;
-      imports.add(packageNameOf(specifier));
-    }
-    state.set(path, { stamp, digest: createHash("sha256").update(content, "latin1").digest("hex"), imports: [...imports].sort() });
+    state.set(path, { stamp, digest: createHash("sha256").update(content, "latin1").digest("hex"), imports: importedPackages(content) });
   }
   return state;
 }
