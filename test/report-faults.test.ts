@@ -238,6 +238,50 @@ test("two notebooks at once (MP_REPORT_JOBS=2): the report lists them in order; 
   }
 });
 
+test("recorded times set the start order (longest first), the report lists name order, lanes export as they run out, times are recorded", { skip }, async () => {
+  const work = makeWork();
+  try {
+    const folder = join(work.dir, "notebooks");
+    mkdirSync(folder);
+    for (const name of ["x", "y", "z"]) {
+      writeFileSync(join(folder, `${name}.ipynb`), JSON.stringify({
+        cells: [{ cell_type: "code", execution_count: null, id: "c00", metadata: {}, outputs: [], source: `console.log("${name} ran");` }],
+        metadata: { kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" } },
+        nbformat: 4, nbformat_minor: 5,
+      }));
+    }
+    mkdirSync(join(work.dir, "reports"));
+    const earlier = { quick: { "x.ipynb": 1000, "y.ipynb": 3000, "z.ipynb": 2000 }, full: { "x.ipynb": 99000 } };
+    writeFileSync(join(work.dir, "reports", "timings.json"), JSON.stringify(earlier));
+    const run = await runReport({ ...work, env: { ...work.env, MP_REPORT_JOBS: "2" } }, folder, false);
+    killSurvivors(run.survivors);
+    assert.deepEqual(run.survivors, [], "no process of the run outlives it");
+    assert.equal(run.code, 0, run.stderr);
+    const started = (tag: string): number => run.stderr.indexOf(`${tag}: starting the kernel`);
+    assert.ok(started("[2/3] y.ipynb") >= 0 && started("[2/3] y.ipynb") < started("[3/3] z.ipynb"), run.stderr);
+    assert.ok(started("[3/3] z.ipynb") < started("[1/3] x.ipynb"), "x, the shortest, starts last");
+    // Each lane exports what has finished when it runs out of notebooks: two batches, three notebooks in all.
+    const batches = [...run.stderr.matchAll(/exporting (\d+) notebooks? to HTML/g)].map((m) => Number(m[1]));
+    assert.equal(batches.length, 2, run.stderr);
+    assert.equal(batches[0]! + batches[1]!, 3);
+    const index = readFileSync(join(work.dir, "reports", "index.html"), "utf8");
+    const rows = [...index.matchAll(/<tr[^>]*><td>(?:<a [^>]*>)?([x-z]\.ipynb)/g)].map((m) => m[1]);
+    assert.deepEqual(rows, ["x.ipynb", "y.ipynb", "z.ipynb"], "listed in name order");
+    for (const name of ["x", "y", "z"]) {
+      assert.ok(existsSync(join(work.dir, "reports", `${name}.html`)), `${name}.html`);
+      assert.match(index, new RegExp(`<a href="${name}\\.html">`), `${name} links its HTML export`);
+    }
+    const timings = JSON.parse(readFileSync(join(work.dir, "reports", "timings.json"), "utf8")) as { quick: Record<string, number>; full: unknown };
+    assert.deepEqual(Object.keys(timings.quick).sort(), ["x.ipynb", "y.ipynb", "z.ipynb"]);
+    for (const [name, ms] of Object.entries(timings.quick)) {
+      assert.ok(Number.isInteger(ms) && ms > 0 && ms !== earlier.quick[name as keyof typeof earlier.quick], `${name}: this run's time, ${ms} ms`);
+    }
+    assert.deepEqual(timings.full, earlier.full, "the other mode's times are kept");
+  } finally {
+    rmSync(work.dir, { recursive: true, force: true });
+  }
+});
+
 test("MP_REPORT_JOBS out of range is refused, naming it and the range, before any notebook runs", { skip }, async () => {
   const work = makeWork();
   try {

@@ -17,6 +17,7 @@ import { notebookClaims } from "../src/report/notebookClaims";
 import { CLAIMS_MIME_TYPE } from "../src/display/claimsTable";
 import { stagingFolderFor, swapInFolder } from "../src/report/stagedFolder";
 import { processesOf } from "./support/processScan";
+import { readNotebookTimings, startOrder, writeNotebookTimings } from "../src/report/notebookTimings";
 
 // Both fixtures are real outputs of the runner: notebooks executed with the tslab kernel by
 // `npm run report -- <notebook>`, saved by the runner's on_cell_error hook when a cell failed.
@@ -393,4 +394,42 @@ test("runCommand: an abort signal ends the command's process tree and says so", 
   assert.ok(Date.now() - started < 10000, "the command ended soon after the abort");
   const again = await runCommand("sh", ["-c", "echo never"], { env: {}, timeoutMs: 1000, signal: controller.signal });
   assert.deepEqual([again.interrupted, again.stdout], [true, ""], "an aborted signal starts nothing");
+});
+
+test("startOrder: unrecorded notebooks first in the order given, then longest recorded first; the modes' times are never mixed", () => {
+  const names = ["a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb"];
+  assert.deepEqual(startOrder(names, "full", {}), [0, 1, 2, 3], "no times: the order given");
+  assert.deepEqual(startOrder(names, "full", { full: { "a.ipynb": 8, "b.ipynb": 45, "c.ipynb": 19, "d.ipynb": 44 } }), [1, 3, 2, 0]);
+  assert.deepEqual(startOrder(names, "full", { full: { "a.ipynb": 5, "b.ipynb": 5, "c.ipynb": 9 } }), [3, 2, 0, 1], "d unknown first; equal times keep their order");
+  // The quick times stand in where they cover more notebooks than the full ones (a full run after a quick setup) ...
+  const quick = { "a.ipynb": 1, "b.ipynb": 2, "c.ipynb": 4, "d.ipynb": 3 };
+  assert.deepEqual(startOrder(names, "full", { quick }), [2, 3, 1, 0]);
+  assert.deepEqual(startOrder(names, "full", { quick, full: { "a.ipynb": 100 } }), [2, 3, 1, 0]);
+  // ... and never the other way round when the mode's own cover as many; names not in the list are ignored.
+  assert.deepEqual(startOrder(names, "quick", { quick, full: { "a.ipynb": 100, "b.ipynb": 1, "c.ipynb": 1, "d.ipynb": 1, "e.ipynb": 7 } }), [2, 3, 1, 0]);
+  assert.deepEqual(startOrder(names, "full", { quick: { "a.ipynb": 1 }, full: { "b.ipynb": 1 } }), [0, 2, 3, 1], "a tie goes to the mode's own times");
+});
+
+test("readNotebookTimings and writeNotebookTimings: round trip, a merge per mode, damaged files and entries left out with the reason", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mp-timings-"));
+  try {
+    assert.deepEqual(readNotebookTimings(dir), { timings: {}, problem: "" }, "no file: no timings, no problem");
+    const written = writeNotebookTimings(dir, { quick: { "a.ipynb": 1000 }, full: { "a.ipynb": 9000, "b.ipynb": 7000 } }, "full",
+      [{ name: "b.ipynb", durationMs: 3000.4 }, { name: "c.ipynb", durationMs: 5000 }]);
+    assert.deepEqual(written, { quick: { "a.ipynb": 1000 }, full: { "a.ipynb": 9000, "b.ipynb": 3000, "c.ipynb": 5000 } });
+    assert.deepEqual(readNotebookTimings(dir), { timings: written, problem: "" });
+    const path = join(dir, "timings.json");
+    writeFileSync(path, JSON.stringify({ quick: { "a.ipynb": -1, "b.ipynb": 2, "c.ipynb": null }, full: [3] }));
+    const partial = readNotebookTimings(dir);
+    assert.deepEqual(partial.timings, { quick: { "b.ipynb": 2 } });
+    assert.equal(partial.problem, `${path}: quick["a.ipynb"] is not a duration; quick["c.ipynb"] is not a duration; full is not an object`);
+    writeFileSync(path, "{ truncated");
+    const broken = readNotebookTimings(dir);
+    assert.deepEqual(broken.timings, {});
+    assert.ok(broken.problem.startsWith(`${path}: `) && broken.problem.length > path.length + 2, broken.problem);
+    writeFileSync(path, "[1, 2]");
+    assert.deepEqual(readNotebookTimings(dir), { timings: {}, problem: `${path}: not a JSON object` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -30,8 +30,9 @@ Environment:
   MP_*                 any other MP_ variable reaches the notebooks unchanged (process.env in a cell)
   MP_JUPYTER           the jupyter command (default /usr/bin/jupyter, else jupyter on PATH)
   MP_PYTHON            the Python with Jupyter's nbformat, to trust executed notebooks (default /usr/bin/python3)
-  MP_REPORT_JOBS       notebooks executed at once, 1 to 8 (default 2 on two or more cores, else 1); they start in
-                       name order, and after a failure no further notebook starts
+  MP_REPORT_JOBS       notebooks executed at once, 1 to 8 (default 2 on two or more cores, else 1); they start
+                       longest first, by the times of the last run (<report folder>/timings.json; name order
+                       when there are none), and after a failure no further notebook starts
 
 Ctrl-C (SIGINT) or SIGTERM stops the run and every process it started (nbconvert, the kernel); the
 previous report stays in place and what ran goes to <report folder>/interrupted/.

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { formatDuration } from "../display/formatDuration";
@@ -7,6 +7,7 @@ import { executeNotebook } from "./executeNotebook";
 import { nbconvertHookConfig } from "./nbconvertHookConfig";
 import type { Claim } from "../study/claims";
 import { notebookClaims } from "./notebookClaims";
+import { readNotebookTimings, startOrder, writeNotebookTimings } from "./notebookTimings";
 import { reportIndexHtml, type ReportNotebookEntry, type ReportSummary } from "./reportIndexHtml";
 import { runCommand } from "./runCommand";
 import type { RunMode } from "./runMode";
@@ -16,12 +17,12 @@ import { stagingFolderFor, swapInFolder } from "./stagedFolder";
 export interface NotebookReportOptions {
   /** The project root (for the git commit). */
   readonly root: string;
-  /** The notebooks to execute, in order (absolute paths). */
+  /** The notebooks to execute (absolute paths), in the order the report lists them. */
   readonly notebooks: readonly string[];
   /**
    * The report folder. The new report is built beside it and swapped in when the run ends (its generated
-   * files, *.ipynb, *.html, failed/, interrupted/ and screenshots/, are replaced; other files are kept);
-   * an interrupted run leaves it as it was, apart from its interrupted/ subfolder.
+   * files, *.ipynb, *.html, timings.json, failed/, interrupted/ and screenshots/, are replaced; other files are
+   * kept); an interrupted run leaves it as it was, apart from its interrupted/ subfolder.
    */
   readonly outDir: string;
   readonly mode: RunMode;
@@ -46,8 +47,9 @@ export interface NotebookReportOptions {
   /**
    * Notebooks executed at once: an integer in [1, 8]; default 1. Two on two cores overlap one notebook's
    * single-threaded phases (kernel start, TypeScript compile, exact and mean-field solves, HTML export) with the
-   * other's work. Notebooks start in order; after a failure or an interrupt no further notebook starts, and
-   * the ones already running finish (a failure) or are interrupted (a signal). With more than one, progress is
+   * other's work. Notebooks start longest first, by the times the report folder recorded (`startOrder`;
+   * name order when none are recorded); after a failure or an interrupt no further notebook starts, and the
+   * ones already running finish (a failure) or are interrupted (a signal). With more than one, progress is
    * written as whole lines, not redrawn.
    */
   readonly concurrency?: number;
@@ -88,9 +90,11 @@ function signalName(signal: AbortSignal | undefined): string {
 /**
  * Runs the notebooks (one after the other, or `concurrency` at once) and writes the report: for each notebook the executed
  * notebook (outDir/<name>.ipynb, then `jupyter trust`ed so that classic Notebook runs its scripts when it
- * is opened) and its HTML export (outDir/<name>.html, `jupyter nbconvert --to html`; both done for every
- * notebook at once after the last one ran, as many exports as lanes), and outDir/index.html linking them
- * (`reportIndexHtml`). Progress goes to the terminal: which notebook,
+ * is opened) and its HTML export (outDir/<name>.html, `jupyter nbconvert --to html`), outDir/index.html linking
+ * them (`reportIndexHtml`), and outDir/timings.json, each notebook's time for this mode (`writeNotebookTimings`).
+ * The notebooks start longest first by the times recorded there (`startOrder`), so the lanes finish close
+ * together; a lane that finds no notebook left exports and signs every notebook finished so far (one nbconvert
+ * for all of them, one signature process at a time), while the other lanes finish. Progress goes to the terminal: which notebook,
  * which cell, elapsed time. The run stops at the first failing notebook (no later notebook starts): the message names the notebook,
  * the failing cell (index and first source line) and its real error text (or how the kernel died: exit
  * code or signal); index.html is still written, with the failure and the notebooks not run.
@@ -102,8 +106,8 @@ function signalName(signal: AbortSignal | undefined): string {
  * index.html says where the run stopped). Temporary files (the hook configuration, kernel logs, the
  * kernel's connection file) are removed in every case.
  *
- * Cost: the notebooks' own run time, plus about 4 s per notebook for kernel start-up, and at the end about
- * 1.5 s plus 0.4 s per notebook for the HTML exports and the signatures.
+ * Cost: the notebooks' own run time, plus about 4 s per notebook for kernel start-up, and about 1.5 s plus 0.4 s
+ * per notebook for the HTML exports and the signatures, most of it while the last notebook still runs.
  *
  * @param options notebooks, output folder, mode, time limit, jupyter command, environment, output stream
  * @returns whether every notebook ran, the summary and the index path
@@ -136,19 +140,27 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
   const hookConfigPath = join(hookDir, "mp_report_hooks.py");
   writeFileSync(hookConfigPath, nbconvertHookConfig);
   const count = options.notebooks.length;
+  const names = options.notebooks.map((path) => basename(path));
+  const recorded = readNotebookTimings(options.outDir);
+  if (recorded.problem !== "") write(`Ignoring part of the recorded notebook times (they only set the start order): ${recorded.problem}\n`);
+  const order = startOrder(names, options.mode, recorded.timings);
   const slots: (ReportNotebookEntry | undefined)[] = new Array<ReportNotebookEntry | undefined>(count).fill(undefined);
   let ok = true;
   let interrupted = false;
   let next = 0;
-  /** The notebooks that ran to the end, to export and sign once every lane is done. */
+  /** The notebooks that ran to the end and wait for their export and signature. */
   const toExport: number[] = [];
-  // Each lane takes the next notebook in order until none is left or the run has stopped; a notebook's entry
-  // goes to its own slot, so the report lists them in order whatever finished first.
+  /** Lanes that have no notebook left to start. */
+  let idleLanes = 0;
+  // Each lane takes the next notebook in start order until none is left or the run has stopped; a notebook's
+  // entry goes to its own slot, so the report lists them in the order given whatever finished first. Then the
+  // lane exports and signs what has finished and is not yet exported: the first lane to run out does so while
+  // the others still run their last notebooks, and the last lane exports what remains.
   const lane = async (): Promise<void> => {
     while (next < count) {
-      const k = next++;
+      const k = order[next++] as number;
       const notebookPath = options.notebooks[k] as string;
-      const name = basename(notebookPath);
+      const name = names[k] as string;
       if (signal?.aborted === true && ok && !interrupted) {
         interrupted = true;
         ok = false;
@@ -158,12 +170,20 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
         continue;
       }
       try {
-        slots[k] = await runOne(k, notebookPath, name);
+        const entry = await runOne(k, notebookPath, name);
+        slots[k] = entry;
+        if (entry.status === "ok") toExport.push(k);
       } catch (error) {
         ok = false; // an error of the runner itself: the other lanes start nothing more
         throw error;
       }
     }
+    idleLanes++;
+    if (signal?.aborted === true && !interrupted) {
+      interrupted = true;
+      ok = false;
+    }
+    if (!interrupted && toExport.length > 0) await exportAndSign(toExport.splice(0), idleLanes);
   };
   const runOne = async (k: number, notebookPath: string, name: string): Promise<ReportNotebookEntry> => {
     const tag = `[${k + 1}/${count}] ${name}`;
@@ -233,10 +253,9 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
         failure: failure ?? { cellIndex: -1, firstLine: "", errorText: run.detail },
       };
     }
-    // The HTML export and the signature wait for the end of the run: one nbconvert per lane for every
-    // notebook at once costs a Python start-up and nbconvert's templates once, not once per notebook
-    // (about 1.3 s of the 1.8 s a one-notebook export takes).
-    toExport.push(k);
+    // The HTML export and the signature wait until a lane has no notebook left: one nbconvert for many
+    // notebooks costs a Python start-up and nbconvert's templates once, not once per notebook (about 1.3 s of
+    // the 1.8 s a one-notebook export takes).
     cellText = "ok";
     write(interactive ? `\r${tag}: ok in ${formatDuration(run.durationMs)}\u001b[K\n` : `${tag}: ok in ${formatDuration(run.durationMs)}\n`);
     let claims: Claim[] = [];
@@ -253,43 +272,51 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
       ...(claims.length > 0 ? { claims } : {}),
     };
   };
+  /** The signature processes, one after the other (nbformat keeps the signatures in one database). */
+  let signing: Promise<unknown> = Promise.resolve();
   /**
-   * Exports the notebooks that ran to HTML (`jupyter nbconvert --to html`, as many processes as lanes, each
-   * with its share of the notebooks) and signs them (`python -m nbformat.sign`, one process, at the same time).
-   * A notebook whose export or signature failed is marked failed; an interrupt marks the run interrupted.
+   * Exports the notebooks `batch` to HTML (`jupyter nbconvert --to html`, `processes` at once, each with a share of
+   * about equal size) and signs them (`python -m nbformat.sign`, at the same time, after any earlier signature
+   * process). A notebook whose export or signature failed is marked failed; an interrupt marks the run interrupted.
    */
-  const exportAndSign = async (before: ReportNotebookEntry[]): Promise<ReportNotebookEntry[]> => {
-    const paths = toExport.map((k) => join(stagingDir, `${basename(options.notebooks[k] as string, ".ipynb")}.ipynb`));
-    write(`exporting ${toExport.length} notebook${toExport.length === 1 ? "" : "s"} to HTML and signing ${toExport.length === 1 ? "it" : "them"}\n`);
-    const shares = Array.from({ length: Math.min(concurrency, paths.length) }, (_, lane) => paths.filter((_, i) => i % concurrency === lane));
+  const exportAndSign = async (batch: readonly number[], processes: number): Promise<void> => {
+    const paths = batch.map((k) => join(stagingDir, names[k] as string));
+    write(`exporting ${batch.length} notebook${batch.length === 1 ? "" : "s"} to HTML and signing ${batch.length === 1 ? "it" : "them"}\n`);
+    // The largest executed notebook first, each to the share with the fewest bytes so far: export time goes with size.
+    const shares = Array.from({ length: Math.max(1, Math.min(processes, paths.length)) }, () => ({ bytes: 0, paths: [] as string[] }));
+    for (const path of [...paths].sort((a, b) => statSync(b).size - statSync(a).size)) {
+      const share = shares.reduce((least, s) => (s.bytes < least.bytes ? s : least));
+      share.paths.push(path);
+      share.bytes += statSync(path).size;
+    }
     const commandOptions = { env: options.env, timeoutMs: 300000, ...(signal !== undefined ? { signal } : {}) };
+    // `jupyter trust` is nbformat's TrustNotebookApp; Debian ships it without the jupyter-trust launcher.
+    const sign = signing.then(() => runCommand(options.python, ["-m", "nbformat.sign", ...paths], commandOptions));
+    signing = sign.catch(() => undefined);
     const [trust, ...exports] = await Promise.all([
-      // `jupyter trust` is nbformat's TrustNotebookApp; Debian ships it without the jupyter-trust launcher.
-      runCommand(options.python, ["-m", "nbformat.sign", ...paths], commandOptions),
-      ...shares.map((share) => runCommand(options.jupyter, ["nbconvert", "--to", "html", "--output-dir", stagingDir, ...share], commandOptions)),
+      sign,
+      ...shares.map((share) => runCommand(options.jupyter, ["nbconvert", "--to", "html", "--output-dir", stagingDir, ...share.paths], commandOptions)),
     ]);
-    const after = [...before];
     if (trust!.interrupted || exports.some((e) => e.interrupted)) {
+      if (!interrupted) write(`\nInterrupted (${signalName(signal)}) while exporting the notebooks; every process of the run was ended.\n`);
       ok = false;
       interrupted = true;
-      write(`\nInterrupted (${signalName(signal)}) while exporting the notebooks; every process of the run was ended.\n`);
-      for (const k of toExport) after[k] = { ...(after[k] as ReportNotebookEntry), status: "interrupted" };
-      return after;
+      for (const k of batch) slots[k] = { ...(slots[k] as ReportNotebookEntry), status: "interrupted" };
+      return;
     }
     const failedExport = exports.find((e) => e.status !== 0);
-    for (const k of toExport) {
-      const entry = after[k] as ReportNotebookEntry;
-      const html = `${basename(options.notebooks[k] as string, ".ipynb")}.html`;
+    for (const k of batch) {
+      const entry = slots[k] as ReportNotebookEntry;
+      const html = `${basename(names[k] as string, ".ipynb")}.html`;
       if (existsSync(join(stagingDir, html)) && trust!.status === 0) {
-        after[k] = { ...entry, html };
+        slots[k] = { ...entry, html };
         continue;
       }
       ok = false;
       const detail = (trust!.status !== 0 ? trust!.stderr : failedExport?.stderr ?? "no HTML was written").trimEnd();
       write(`\nExporting or trusting ${join(stagingDir, entry.notebook ?? entry.name)} failed:\n${detail}\n`);
-      after[k] = { ...entry, status: "failed", failure: { cellIndex: -1, firstLine: "", errorText: `exporting or signing failed: ${detail}` } };
+      slots[k] = { ...entry, status: "failed", failure: { cellIndex: -1, firstLine: "", errorText: `exporting or signing failed: ${detail}` } };
     }
-    return after;
   };
   let entries: ReportNotebookEntry[] = [];
   try {
@@ -297,8 +324,11 @@ export async function runNotebookReport(options: NotebookReportOptions): Promise
     const lanes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, count) }, () => lane()));
     const broken = lanes.find((l): l is PromiseRejectedResult => l.status === "rejected");
     if (broken !== undefined) throw broken.reason;
-    entries = slots.map((e, k) => e ?? { name: basename(options.notebooks[k] as string), status: "not run", durationMs: null });
-    if (toExport.length > 0 && !interrupted) entries = await exportAndSign(entries);
+    entries = slots.map((e, k) => e ?? { name: names[k] as string, status: "not run", durationMs: null });
+    if (!interrupted) {
+      const finished = entries.filter((e) => e.status === "ok" && e.durationMs !== null).map((e) => ({ name: e.name, durationMs: e.durationMs as number }));
+      writeNotebookTimings(stagingDir, recorded.timings, options.mode, finished);
+    }
   } catch (error) {
     rmSync(stagingDir, { recursive: true, force: true });
     throw error;
