@@ -3,6 +3,7 @@ import type { PolicySpec } from "../../model/policy";
 import type { SamplingScheme } from "../../model/sampling";
 import { buildMeanFieldSystem } from "../../theory/meanfield/buildMeanFieldSystem";
 import { type MeanFieldFixedPoint, meanFieldFixedPoint } from "../../theory/meanfield/meanFieldFixedPoint";
+import type { MeanFieldMetrics } from "../../theory/meanfield/meanFieldMetrics";
 import type { MeanFieldVariant } from "../../theory/meanfield/meanFieldSystem";
 import { type RefinedMeanField, refinedMeanField } from "../../theory/meanfield/refinedMeanField";
 import { type CliCommand, type FlagDeclaration, type ParsedFlags, parseFlags, renameParameterError } from "../args";
@@ -44,8 +45,12 @@ export interface MeanfieldCliRefined {
   readonly correctionChange: number;
 }
 
+/** The fixed point's measures the report carries, as `MeanFieldMetrics` defines them (all but the stay probability). */
+type ReportedMetrics = Pick<MeanFieldMetrics, "meanQueueLength" | "migrationProbability" | "unaccountedArrivalProbability" |
+  "unitArrivalRate" | "unitThroughput" | "meanUnitDelay" | "meanJobDelayFifo" | "delayDefinition">;
+
 /** What `meanfield` reports (plain data; `--json` prints it as is). */
-export interface MeanfieldCliReport {
+export interface MeanfieldCliReport extends ReportedMetrics {
   readonly label: string;
   /** The system as every command's JSON writes it (no n: this is the limit n -> infinity). */
   readonly system: Record<string, unknown>;
@@ -57,14 +62,6 @@ export interface MeanfieldCliReport {
   readonly tail: number[];
   /** 1 - s_0..1 - s_L to full relative precision (index 1: fraction of empty queues). */
   readonly tailComplement: number[];
-  readonly meanQueueLength: number;
-  readonly migrationProbability: number;
-  readonly unaccountedArrivalProbability: number;
-  readonly unitArrivalRate: number;
-  readonly unitThroughput: number;
-  readonly meanUnitDelay: number;
-  readonly meanJobDelayFifo: number;
-  readonly delayDefinition: string;
   readonly truncationLevel: number;
   readonly previousTruncationLevel: number;
   readonly tailAtTruncation: number;
