@@ -1,4 +1,5 @@
 import type { ReplicationResult } from "./replicationResult";
+import type { ResolvedSimulationOptions } from "./simulationOptions";
 
 /**
  * Pieces shared by the two implementations of the event loop (the TypeScript reference in
@@ -111,5 +112,129 @@ export function unpackRecords(records: Float64Array, count: number): Replication
     delaySum: column(7),
     startTotal: column(8),
     endTotal: column(9),
+  };
+}
+
+/** The state of a replication when its event loop has ended, as both implementations hold it (see finishReplication). */
+export interface LoopEnd {
+  readonly replication: number;
+  readonly options: ResolvedSimulationOptions;
+  readonly n: number;
+  /** performance.now() when the replication started. */
+  readonly wallStart: number;
+  /** Events run, warm-up included. */
+  readonly e: number;
+  readonly measuring: boolean;
+  readonly warmupEndEvent: number;
+  readonly warmupEndTime: number;
+  readonly finalTime: number;
+  /** The record being filled: where it started, and its sums so far. */
+  readonly recStartEvent: number;
+  readonly recStartTime: number;
+  readonly recStartTotal: number;
+  readonly queueLengthSum: number;
+  readonly arrivals: number;
+  readonly migrations: number;
+  readonly served: number;
+  readonly completed: number;
+  readonly delaySum: number;
+  readonly total: number;
+  /** The records (merged in place when full) and their count and size. */
+  readonly records: Float64Array;
+  readonly recordCount: number;
+  readonly recordSize: number;
+  readonly maxLevel: number;
+  readonly levelStart: Int32Array;
+  readonly levelSum: Float64Array;
+  readonly pathEvents: Float64Array;
+  readonly pathTime: Float64Array;
+  readonly pathTotal: Float64Array;
+  readonly pathCount: number;
+  readonly pathStride: number;
+  /** The delay histogram's counts (delay tracking on), else null. */
+  readonly delayHistogram: ArrayLike<number> | null;
+  readonly delayStopEvent: number;
+  readonly trackerStopReason: string | null;
+  readonly stopReason: string | null;
+}
+
+/**
+ * The result of a replication from the state its event loop ended in: the last, partial record is stored, the
+ * tail P(Q >= l) read off the level sums, the final state added to the sample path, and the fields gathered. One
+ * function for both loops, so that the kernel and the reference loop cannot differ in what they report. Cost: O(the
+ * records + the levels + the path points).
+ */
+export function finishReplication(s: LoopEnd): ReplicationResult {
+  const { e, n, measuring, maxLevel, levelStart, levelSum, records, finalTime, total } = s;
+  const postEvents = measuring ? e - s.warmupEndEvent : 0;
+  let recordCount = s.recordCount;
+  let recordSize = s.recordSize;
+  if (measuring && e > s.recStartEvent) {
+    if (recordCount === RECORD_CAPACITY) {
+      mergeRecordPairs(records, recordCount);
+      recordCount /= 2;
+      recordSize *= 2;
+    }
+    storeRecord(records, recordCount++, e - s.recStartEvent, finalTime - s.recStartTime, s.queueLengthSum, s.arrivals, s.migrations,
+      s.served, s.completed, s.delaySum, s.recStartTotal, total);
+  }
+  const tailOut: number[] = [1];
+  if (measuring && postEvents > 0) {
+    for (let l = 1; l <= maxLevel; l++) {
+      const area = (e + 1) * (n - (levelStart[l] as number)) - (levelSum[l] as number);
+      tailOut.push(area / (n * postEvents));
+    }
+  } else {
+    tailOut[0] = NaN;
+  }
+  const { pathEvents, pathTime, pathTotal } = s;
+  let pathCount = s.pathCount;
+  if (pathCount === 0 || pathEvents[pathCount - 1] !== e) {
+    pathEvents[pathCount] = e;
+    pathTime[pathCount] = finalTime;
+    pathTotal[pathCount] = total;
+    pathCount++;
+  }
+  const rec = unpackRecords(records, recordCount);
+  const sum = (xs: number[]): number => xs.reduce((acc, x) => acc + x, 0);
+  const o = s.options;
+  const wallSeconds = (performance.now() - s.wallStart) / 1000;
+  return {
+    replication: s.replication,
+    seed: o.seed,
+    totalEvents: e,
+    warmupEvents: measuring ? s.warmupEndEvent : e,
+    events: postEvents,
+    warmupTime: measuring ? s.warmupEndTime : finalTime,
+    simulatedTime: measuring ? finalTime - s.warmupEndTime : 0,
+    clock: o.clock,
+    wallSeconds,
+    eventsPerSecond: e / wallSeconds,
+    arrivals: sum(rec.arrivals),
+    migrations: sum(rec.migrations),
+    unitsServed: sum(rec.unitsServed),
+    jobsCompleted: sum(rec.jobsCompleted),
+    delaySum: sum(rec.delaySum),
+    tail: tailOut,
+    maxQueueLengthSeen: maxLevel,
+    finalTotalQueueLength: total,
+    path: {
+      events: Array.from(pathEvents.subarray(0, pathCount)),
+      time: Array.from(pathTime.subarray(0, pathCount)),
+      totalQueueLength: Array.from(pathTotal.subarray(0, pathCount)),
+      meanQueueLength: Array.from(pathTotal.subarray(0, pathCount), (x) => x / n),
+      stride: s.pathStride,
+    },
+    records: rec,
+    recordSize,
+    delayHistogram: o.trackDelays && s.delayHistogram !== null ? Array.from(s.delayHistogram) : null,
+    delayTracking: {
+      enabled: o.trackDelays,
+      complete: o.trackDelays && s.trackerStopReason === null,
+      stoppedAtEvent: s.delayStopEvent,
+      reason: s.trackerStopReason,
+    },
+    stoppedEarly: s.stopReason !== null,
+    stopReason: s.stopReason,
   };
 }

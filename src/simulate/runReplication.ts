@@ -7,7 +7,7 @@ import { nextExponential } from "../random/exponentialZiggurat";
 import { replicationStreamState } from "../random/replicationStream";
 import { nextXoroshiro128PlusHigh32 } from "../random/xoroshiro128Plus";
 import {
-  RECORD_CAPACITY, RECORD_FIELDS, initialLevels, lastEventBy, mergeRecordPairs, storeRecord, unpackRecords,
+  RECORD_CAPACITY, RECORD_FIELDS, finishReplication, initialLevels, lastEventBy, mergeRecordPairs, storeRecord,
 } from "./eventLoopParts";
 import { JobDelayTracker } from "./jobDelayTracker";
 import { runReplicationKernel } from "./kernelReplication";
@@ -377,73 +377,12 @@ function runReplicationReference(
     }
   }
 
-  // ---- wrap up ----
-  const postEvents = measuring ? e - warmupEndEvent : 0;
-  if (measuring && e > recStartEvent) {
-    if (recordCount === RECORD_CAPACITY) {
-      mergeRecordPairs(records, recordCount);
-      recordCount /= 2;
-      recordSize *= 2;
-    }
-    storeRecord(records, recordCount++, e - recStartEvent, finalTime - recStartTime, queueLengthSum, arrivals, migrations,
-      served, tracker.completed, tracker.delaySum, recStartTotal, total);
-  }
-  const tailOut: number[] = [1];
-  if (measuring && postEvents > 0) {
-    for (let l = 1; l <= maxLevel; l++) {
-      const area = (e + 1) * (n - (levelStart[l] as number)) - (levelSum[l] as number);
-      tailOut.push(area / (n * postEvents));
-    }
-  } else {
-    tailOut[0] = NaN;
-  }
-  if (pathCount === 0 || pathEvents[pathCount - 1] !== e) {
-    pathEvents[pathCount] = e;
-    pathTime[pathCount] = finalTime;
-    pathTotal[pathCount] = total;
-    pathCount++;
-  }
-  const rec = unpackRecords(records, recordCount);
-  const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
-  const wallSeconds = (performance.now() - wallStart) / 1000;
-  return {
-    replication,
-    seed: o.seed,
-    totalEvents: e,
-    warmupEvents: measuring ? warmupEndEvent : e,
-    events: postEvents,
-    warmupTime: measuring ? warmupEndTime : finalTime,
-    simulatedTime: measuring ? finalTime - warmupEndTime : 0,
-    clock: o.clock,
-    wallSeconds,
-    eventsPerSecond: e / wallSeconds,
-    arrivals: sum(rec.arrivals),
-    migrations: sum(rec.migrations),
-    unitsServed: sum(rec.unitsServed),
-    jobsCompleted: sum(rec.jobsCompleted),
-    delaySum: sum(rec.delaySum),
-    tail: tailOut,
-    maxQueueLengthSeen: maxLevel,
-    finalTotalQueueLength: total,
-    path: {
-      events: Array.from(pathEvents.subarray(0, pathCount)),
-      time: Array.from(pathTime.subarray(0, pathCount)),
-      totalQueueLength: Array.from(pathTotal.subarray(0, pathCount)),
-      meanQueueLength: Array.from(pathTotal.subarray(0, pathCount), (x) => x / n),
-      stride: pathStride,
-    },
-    records: rec,
-    recordSize,
-    delayHistogram: o.trackDelays ? Array.from(tracker.histogram) : null,
-    delayTracking: {
-      enabled: o.trackDelays,
-      complete: o.trackDelays && tracker.stopReason === null,
-      stoppedAtEvent: delayStopEvent,
-      reason: tracker.stopReason,
-    },
-    stoppedEarly: stopReason !== null,
-    stopReason,
-  };
+  return finishReplication({
+    replication, options: o, n, wallStart, e, measuring, warmupEndEvent, warmupEndTime, finalTime, recStartEvent, recStartTime,
+    recStartTotal, queueLengthSum, arrivals, migrations, served, completed: tracker.completed, delaySum: tracker.delaySum, total,
+    records, recordCount, recordSize, maxLevel, levelStart, levelSum, pathEvents, pathTime, pathTotal, pathCount, pathStride,
+    delayHistogram: o.trackDelays ? tracker.histogram : null, delayStopEvent, trackerStopReason: tracker.stopReason, stopReason,
+  });
 }
 
 /** Grows the level arrays to `cap` entries (new levels: no queue there yet, levelStart = n). */
